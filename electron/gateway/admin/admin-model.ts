@@ -1,0 +1,114 @@
+import type { BudgetMode, CacheInvalidate, CachePolicy, Health, Project, ProjectCreate, ProjectPatch, ProviderUpdate, SpendGroupBy } from '../../../shared/api/dto';
+import type { CacheEntryQuery, TraceQuery } from '../../../shared/api/routes';
+import { badRequest, GatewayError } from '../errors';
+import type { PipelineDeps } from '../pipeline/stage';
+import type { ProjectRecord } from '../store/repos/projects-repo';
+
+const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const POLICIES = new Set<CachePolicy>(['deterministic', 'always', 'off']);
+const MODES = new Set<BudgetMode>(['block', 'downgrade', 'alert']);
+const GROUPS = new Set<SpendGroupBy>(['project', 'day', 'user', 'feature', 'model']);
+
+const notFound = (what: string) => new GatewayError(404, 'not_found_error', 'not_found', `${what} was not found.`);
+
+function checkNumberOrNull(v: unknown, name: string) {
+  if (v !== undefined && v !== null && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) {
+    throw badRequest(`${name} must be a non-negative number or null.`, name);
+  }
+}
+
+function checkProjectFields(p: ProjectPatch) {
+  if (p.name !== undefined && (typeof p.name !== 'string' || p.name.length > 200)) throw badRequest('name must be a string of at most 200 characters.', 'name');
+  if (p.cachePolicy !== undefined && !POLICIES.has(p.cachePolicy)) throw badRequest('cachePolicy must be deterministic, always or off.', 'cachePolicy');
+  if (p.cacheTtlSec !== undefined && (!Number.isInteger(p.cacheTtlSec) || p.cacheTtlSec < 0)) throw badRequest('cacheTtlSec must be a whole number of seconds (0 = never expires).', 'cacheTtlSec');
+  if (p.cacheVersion !== undefined && (!Number.isInteger(p.cacheVersion) || p.cacheVersion < 1)) throw badRequest('cacheVersion must be a positive whole number.', 'cacheVersion');
+  if (p.budget !== undefined) {
+    if (p.budget === null || typeof p.budget !== 'object') throw badRequest('budget must be an object.', 'budget');
+    checkNumberOrNull(p.budget.dailyUsd, 'budget.dailyUsd');
+    checkNumberOrNull(p.budget.monthlyUsd, 'budget.monthlyUsd');
+    if (p.budget.mode !== undefined && !MODES.has(p.budget.mode)) throw badRequest('budget.mode must be block, downgrade or alert.', 'budget.mode');
+  }
+  if (p.limits !== undefined) {
+    if (p.limits === null || typeof p.limits !== 'object') throw badRequest('limits must be an object.', 'limits');
+    checkNumberOrNull(p.limits.rpm, 'limits.rpm');
+    checkNumberOrNull(p.limits.tpm, 'limits.tpm');
+    checkNumberOrNull(p.limits.concurrency, 'limits.concurrency');
+  }
+}
+
+/** What the admin API does, apart from HTTP (httptoolkit-server's ApiModel habit). */
+export function createAdminModel(deps: PipelineDeps, info: () => Omit<Health, 'ok'>, ownPorts: () => number[]) {
+  const withSpend = (p: ProjectRecord, totals: Map<string, { todayUsd: number; monthUsd: number }>): Project =>
+    ({ ...p, spend: totals.get(p.slug) ?? { todayUsd: 0, monthUsd: 0 } });
+  const totals = () => { deps.store.flush(); return deps.spend.totalsByProject(deps.now()); };
+
+  return {
+    health: (): Health => ({ ok: true, ...info() }),
+    listTraces(q: TraceQuery) { deps.store.flush(); return deps.traces.list(q); },
+    getTrace(id: string) {
+      deps.store.flush();
+      const t = deps.traces.get(id);
+      if (!t) throw notFound(`Trace ${id}`);
+      return t;
+    },
+    listProjects() { const t = totals(); return { items: deps.projects.list().map((p) => withSpend(p, t)) }; },
+    getProject(slug: string) {
+      const p = deps.projects.get(slug);
+      if (!p) throw notFound(`Project ${slug}`);
+      return withSpend(p, totals());
+    },
+    createProject(input: ProjectCreate) {
+      if (!input || typeof input.slug !== 'string' || !SLUG.test(input.slug)) {
+        throw badRequest('slug must be 1-64 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit.', 'slug');
+      }
+      checkProjectFields(input);
+      if (deps.projects.get(input.slug)) throw new GatewayError(409, 'invalid_request_error', 'invalid_request', `Project ${input.slug} already exists; PATCH it instead.`);
+      return withSpend(deps.projects.create(input), totals());
+    },
+    patchProject(slug: string, patch: ProjectPatch) {
+      if (!patch || typeof patch !== 'object') throw badRequest('The body must be a JSON object.');
+      checkProjectFields(patch);
+      const p = deps.projects.patch(slug, patch);
+      if (!p) throw notFound(`Project ${slug}`);
+      return withSpend(p, totals());
+    },
+    listCacheEntries(q: CacheEntryQuery) { deps.store.flush(); return deps.cacheRepo.list(q, deps.now()); },
+    getCacheEntry(id: string) {
+      deps.store.flush();
+      const e = deps.cacheRepo.get(id);
+      if (!e) throw notFound(`Cache entry ${id}`);
+      return e;
+    },
+    deleteCacheEntry(id: string) {
+      const removed = deps.exactCache.remove(id);
+      if (removed === 0) throw notFound(`Cache entry ${id}`);
+      deps.events.publish({ type: 'cache', action: 'invalidated', removed });
+      return { removed };
+    },
+    invalidateCache(f: CacheInvalidate) {
+      if (!f || typeof f !== 'object') throw badRequest('The body must be a JSON object.');
+      if (f.olderThanSec !== undefined && (typeof f.olderThanSec !== 'number' || f.olderThanSec < 0)) throw badRequest('olderThanSec must be a non-negative number.', 'olderThanSec');
+      for (const k of ['project', 'model', 'tag', 'match'] as const) {
+        if (f[k] !== undefined && typeof f[k] !== 'string') throw badRequest(`${k} must be a string.`, k);
+      }
+      const removed = deps.exactCache.invalidate(f);
+      if (!f.dryRun) deps.events.publish({ type: 'cache', action: 'invalidated', removed });
+      return { removed, dryRun: f.dryRun === true };
+    },
+    listProviders() { return { items: deps.providers.list() }; },
+    updateProvider(id: string, patch: ProviderUpdate) {
+      if (!patch || typeof patch !== 'object') throw badRequest('The body must be a JSON object.');
+      if (patch.baseUrl !== undefined && typeof patch.baseUrl !== 'string') throw badRequest('baseUrl must be a string.', 'baseUrl');
+      if (patch.apiKey !== undefined && patch.apiKey !== null && typeof patch.apiKey !== 'string') throw badRequest('apiKey must be a string or null.', 'apiKey');
+      if (patch.kind !== undefined && patch.kind !== 'openai' && patch.kind !== 'openai-compatible') throw badRequest('kind must be openai or openai-compatible.', 'kind');
+      return deps.providers.update(id, patch, ownPorts());
+    },
+    spend(groupBy: string, filter: { project?: string; from?: string; to?: string }) {
+      if (!GROUPS.has(groupBy as SpendGroupBy)) throw badRequest('groupBy must be project, day, user, feature or model.', 'groupBy');
+      deps.store.flush();
+      return { items: deps.spend.query(groupBy as SpendGroupBy, filter) };
+    },
+  };
+}
+
+export type AdminModel = ReturnType<typeof createAdminModel>;

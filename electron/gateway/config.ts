@@ -1,0 +1,50 @@
+import { homedir, platform } from 'node:os';
+import { join } from 'node:path';
+
+/** What a caller (CLI, desktop shell, tests) gives createGateway. */
+export interface GatewayOptions {
+  /** where the database, admin token and secrets live */
+  dataDir: string;
+  /** 0 picks a free port */
+  proxyPort?: number;
+  adminPort?: number;
+  /** bind address; loopback unless the user opts out */
+  host?: string;
+  /** built dashboard (renderer) to serve on the admin port; null serves none */
+  dashboardDir?: string | null;
+  /** fixed admin token; otherwise TOLLGATE_ADMIN_TOKEN, else a random one kept in <dataDir>/admin-token */
+  adminToken?: string;
+  /** the OpenAI upstream; env TOLLGATE_OPENAI_BASE_URL / OPENAI_API_KEY fill gaps */
+  openai?: { baseUrl?: string; apiKey?: string };
+  /** max request body for parsed endpoints, bytes */
+  maxBodyBytes?: number;
+  /** upstream timeouts, ms */
+  upstreamConnectTimeoutMs?: number;
+  upstreamHeadersTimeoutMs?: number;
+  upstreamBodyTimeoutMs?: number;
+  /** how long stop() waits for in-flight requests before cutting them */
+  drainTimeoutMs?: number;
+  /** better-sqlite3 native binary to load (the desktop build passes its Electron-ABI copy) */
+  sqliteNativeBinding?: string;
+  /** pricing table to load instead of the bundled resources/pricing.json */
+  pricingFile?: string;
+  /** clock, injectable for tests */
+  now?: () => number;
+  /** structured log sink; defaults to JSON lines on stderr */
+  log?: (line: Record<string, unknown>) => void;
+  /** process env to read defaults from (tests pass their own) */
+  env?: NodeJS.ProcessEnv;
+}
+
+export const DEFAULT_PROXY_PORT = 8686;
+export const DEFAULT_ADMIN_PORT = 8687;
+export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** The platform's app-data folder, as Electron's userData would be for "Tollgate". */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const os = platform();
+  if (os === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Tollgate');
+  if (os === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Tollgate');
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'Tollgate');
+}

@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { createAdminModel } from './admin/admin-model';
+import { createAdminServer } from './admin/server';
+import { createEventHub, type EventHub } from './admin/event-hub';
+import { resolveAdminToken } from './admin-token';
+import { createExactCache } from './cache/exact-cache';
+import { DEFAULT_ADMIN_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_PROXY_PORT, type GatewayOptions } from './config';
+import { loadPricing } from './cost/pricing';
+import { createUpstreamClient } from './http/upstream-client';
+import { createLogger } from './log';
+import type { PipelineDeps } from './pipeline/stage';
+import { checkNotLoop, createProviderSettings } from './providers/provider-settings';
+import { createProxyServer } from './proxy/server';
+import { openStore } from './store/db';
+import { createCacheRepo } from './store/repos/cache-repo';
+import { createProjectsRepo } from './store/repos/projects-repo';
+import { createSettingsRepo } from './store/repos/settings-repo';
+import { createSpendRepo } from './store/repos/spend-repo';
+import { createTracesRepo } from './store/repos/traces-repo';
+
+export type { GatewayOptions };
+export const VERSION = '0.1.0';
+
+export interface GatewayAddresses {
+  proxyUrl: string;
+  adminUrl: string;
+  /** the admin URL with the token in its fragment (never in the query: fragments are not sent or logged) */
+  dashboardUrl: string;
+  proxyPort: number;
+  adminPort: number;
+}
+
+export interface Gateway {
+  start(): Promise<GatewayAddresses>;
+  stop(): Promise<void>;
+  readonly adminToken: string;
+  readonly events: EventHub;
+  /** the desktop tray's "pause caching" */
+  setCachingPaused(paused: boolean): void;
+}
+
+const DEFAULT_PRICING_FILE = fileURLToPath(new URL('../../resources/pricing.json', import.meta.url));
+const SWEEP_EVERY_MS = 10 * 60 * 1000;
+
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  server.listen(port, host);
+  await once(server, 'listening');
+  return (server.address() as AddressInfo).port;
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const env = options.env ?? process.env;
+  const now = options.now ?? Date.now;
+  const host = options.host ?? '127.0.0.1';
+  const log = createLogger(options.log);
+  mkdirSync(options.dataDir, { recursive: true });
+  const adminToken = resolveAdminToken(options.dataDir, options.adminToken, env);
+  const store = openStore(options.dataDir, (err) => log.error('batched write failed', { err }), options.sqliteNativeBinding);
+  const settings = createSettingsRepo(store.db);
+  const cacheRepo = createCacheRepo(store.db);
+  const events = createEventHub();
+  const timeouts = {
+    connectMs: options.upstreamConnectTimeoutMs ?? 10_000,
+    headersMs: options.upstreamHeadersTimeoutMs ?? 600_000,
+    bodyMs: options.upstreamBodyTimeoutMs ?? 300_000,
+  };
+  const upstream = createUpstreamClient(timeouts);
+  const deps: PipelineDeps = {
+    store,
+    projects: createProjectsRepo(store.db, now),
+    traces: createTracesRepo(store.db),
+    spend: createSpendRepo(store.db),
+    cacheRepo,
+    exactCache: createExactCache(store, cacheRepo, now),
+    providers: createProviderSettings({ dataDir: options.dataDir, settings, env, openai: options.openai }),
+    upstream,
+    pricing: loadPricing(options.pricingFile ?? DEFAULT_PRICING_FILE),
+    events,
+    log,
+    now,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    instanceId: randomBytes(8).toString('hex'),
+    state: { cachingPaused: false },
+  };
+
+  const startedAt = now();
+  let ports = { proxy: 0, admin: 0 };
+  const addressesOf = (): GatewayAddresses => {
+    const proxyUrl = `http://127.0.0.1:${ports.proxy}/v1`;
+    const adminUrl = `http://127.0.0.1:${ports.admin}`;
+    return { proxyUrl, adminUrl, dashboardUrl: `${adminUrl}/#token=${adminToken}`, proxyPort: ports.proxy, adminPort: ports.admin };
+  };
+  const proxy = createProxyServer(deps, host);
+  const model = createAdminModel(deps, () => ({
+    version: VERSION, proxyUrl: addressesOf().proxyUrl, adminUrl: addressesOf().adminUrl,
+    uptimeSec: Math.round((now() - startedAt) / 1000),
+  }), () => [ports.proxy, ports.admin]);
+  const admin = createAdminServer({
+    model, events, token: adminToken, bindHost: host, dashboardDir: options.dashboardDir ?? null, log, now,
+    port: () => ports.admin,
+  });
+  let sweep: NodeJS.Timeout | null = null;
+  let stopping: Promise<void> | null = null;
+
+  return {
+    adminToken,
+    events,
+    setCachingPaused(paused) { deps.state.cachingPaused = paused; },
+
+    async start() {
+      const proxyPort = await listen(proxy.server, options.proxyPort ?? DEFAULT_PROXY_PORT, host);
+      ports = { proxy: proxyPort, admin: 0 };
+      const adminPort = await listen(admin, options.adminPort ?? DEFAULT_ADMIN_PORT, host);
+      ports = { proxy: proxyPort, admin: adminPort };
+      const openai = deps.providers.get('openai');
+      try {
+        if (openai) checkNotLoop(openai.baseUrl, [proxyPort, adminPort]);
+      } catch (err) {
+        await this.stop();
+        throw err;
+      }
+      sweep = setInterval(() => deps.exactCache.sweepExpired(), SWEEP_EVERY_MS);
+      sweep.unref();
+      return addressesOf();
+    },
+
+    stop() {
+      stopping ??= (async () => {
+        if (sweep) clearInterval(sweep);
+        proxy.server.close();
+        proxy.server.closeIdleConnections();
+        const drained = await proxy.drain(options.drainTimeoutMs ?? 10_000);
+        if (!drained) log.warn('stopping with requests still in flight', { inFlight: proxy.inFlight });
+        proxy.server.closeAllConnections();
+        events.close();
+        admin.close();
+        admin.closeAllConnections();
+        await upstream.close().catch(() => undefined);
+        store.close();
+      })();
+      return stopping;
+    },
+  };
+}

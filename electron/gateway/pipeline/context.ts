@@ -1,0 +1,75 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CacheLayer, CacheStatus, Endpoint, StageTiming } from '../../../shared/api/dto';
+import type { CacheDirective } from '../../../shared/headers';
+import type { ModelPrice, Usage } from '../cost/pricing';
+import type { ProviderConfig } from '../providers/provider-settings';
+import type { ProjectRecord } from '../store/repos/projects-repo';
+import type { StoredEntry } from '../store/repos/cache-repo';
+import type { GatewayError } from '../errors';
+
+/** What the respond stage sends when no stage streamed the answer itself. */
+export type Reply =
+  | { kind: 'json'; status: number; headers: Record<string, string>; body: Buffer }
+  | { kind: 'sse'; status: number; headers: Record<string, string>; body: string }
+  | { kind: 'error'; error: GatewayError };
+
+/** One request's state, carried through every stage (Portkey/Helicone RequestContext habit). */
+export interface RequestContext {
+  id: string;
+  startedAt: number;
+  /** performance.now() at arrival */
+  t0: number;
+  req: IncomingMessage;
+  res: ServerResponse;
+  method: string;
+  /** path without the /p/<project> prefix, query kept */
+  path: string;
+  endpoint: Endpoint;
+  projectSlug: string;
+  project: ProjectRecord | null;
+  user: string | null;
+  feature: string | null;
+  tags: string[];
+  /** the client's own provider key, passed through when it sent one */
+  clientKey: string | null;
+  rawBody: Buffer | null;
+  body: Record<string, unknown> | null;
+  stream: boolean;
+  clientWantsUsage: boolean;
+  modelRequested: string | null;
+  modelUsed: string | null;
+  provider: ProviderConfig | null;
+  price: ModelPrice | null;
+  cache: {
+    status: CacheStatus;
+    layer: CacheLayer | null;
+    reason: string | null;
+    directive: CacheDirective | null;
+    noStore: boolean;
+    key: string | null;
+    namespace: string | null;
+    ttlSec: number | null;
+    tags: string[];
+    hit: StoredEntry | null;
+  };
+  /** for the cache and the trace: the answer as one JSON object (streams are reassembled into it) */
+  answer: Record<string, unknown> | null;
+  answerComplete: boolean;
+  streamedText: string | null;
+  upstreamStatus: number | null;
+  responseHeaders: Record<string, string>;
+  usage: Usage | null;
+  usageEstimated: boolean;
+  costUsd: number | null;
+  savedUsd: number;
+  ttfbMs: number | null;
+  status: number;
+  error: GatewayError | null;
+  reply: Reply | null;
+  /** headers were sent: from here on only the stream itself can carry news */
+  headersSent: boolean;
+  stages: StageTiming[];
+  /** aborted when the client goes away, so the upstream call stops too */
+  abort: AbortController;
+  clientGone: boolean;
+}

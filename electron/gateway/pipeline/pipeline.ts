@@ -1,0 +1,45 @@
+import { performance } from 'node:perf_hooks';
+import { toGatewayError } from '../errors';
+import type { RequestContext } from './context';
+import type { PipelineDeps, Stage } from './stage';
+import { cacheLookup } from './stages/cache-lookup';
+import { cacheStore } from './stages/cache-store';
+import { dispatch } from './stages/dispatch';
+import { ingress } from './stages/ingress';
+import { meterCost } from './stages/meter-cost';
+import { recordTrace } from './stages/record-trace';
+import { respond } from './stages/respond';
+import { route } from './stages/route';
+
+/**
+ * The request pipeline, in order. A stage may answer (ctx.reply) or fail; the rest then skip,
+ * except the `always` stages that account for and record every request.
+ *
+ *  1 ingress       body limit, JSON parse, shape check, project / user / feature / tags
+ *  2 cache-lookup  exact cache: memory LRU, then SQLite; a hit answers at once
+ *  3 route         model → provider target and price
+ *  4 dispatch      upstream call; streams pass through as they arrive
+ *  5 meter-cost    usage × price (always)
+ *  6 respond       sends the held answer, hit or error with the x-tollgate-* headers (always)
+ *  7 cache-store   stores complete successful answers; counts hits (always)
+ *  8 record-trace  trace + spend rollup in one batched write; live event (always)
+ */
+export const STAGES: readonly Stage[] = [ingress, cacheLookup, route, dispatch, meterCost, respond, cacheStore, recordTrace];
+
+export async function runPipeline(ctx: RequestContext, deps: PipelineDeps): Promise<void> {
+  for (const stage of STAGES) {
+    const skip = !stage.always && (ctx.reply !== null || ctx.error !== null || ctx.headersSent);
+    if (skip) continue;
+    const started = performance.now();
+    try {
+      await stage.run(ctx, deps);
+    } catch (err) {
+      if (stage.always) deps.log.error('stage failed', { stage: stage.name, traceId: ctx.id, err });
+      const error = toGatewayError(err);
+      if (error.status === 500) deps.log.error('request failed', { traceId: ctx.id, stage: stage.name, err });
+      ctx.error ??= error;
+      if (!ctx.headersSent && !stage.always) ctx.reply = { kind: 'error', error };
+    }
+    ctx.stages.push({ stage: stage.name, ms: Math.round((performance.now() - started) * 1000) / 1000 });
+  }
+}

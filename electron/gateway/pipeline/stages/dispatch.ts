@@ -1,0 +1,116 @@
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { GatewayError } from '../../errors';
+import { buildUpstreamHeaders, copyResponseHeaders } from '../../proxy/forward-headers';
+import { ChatStreamAccumulator } from '../../stream/chat-stream';
+import { ResponsesStreamAccumulator } from '../../stream/responses-stream';
+import type { UpstreamResponse } from '../../http/upstream-client';
+import type { RequestContext } from '../context';
+import type { PipelineDeps, Stage } from '../stage';
+import { readCapped, toUpstreamHttpError } from '../upstream-error';
+import { writeStandardHeaders } from './respond';
+
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
+/** The upstream call: streams pass through as they arrive; whole answers are held for the cost header. */
+export const dispatch: Stage = {
+  name: 'dispatch',
+  async run(ctx, deps) {
+    const provider = ctx.provider!;
+    const body = buildUpstreamBody(ctx);
+    const headers = buildUpstreamHeaders(ctx.req.headers, ctx.clientKey ?? provider.apiKey, deps.instanceId);
+    if (body !== null) headers['content-length'] = String(Buffer.byteLength(body));
+    else if (ctx.req.headers['content-length']) headers['content-length'] = ctx.req.headers['content-length'];
+    const suffix = ctx.path.replace(/^\/v1/, '');
+    const res = await deps.upstream.send({
+      origin: provider.origin,
+      path: provider.basePath + suffix,
+      method: ctx.method,
+      headers,
+      body: body ?? (ctx.method === 'GET' || ctx.method === 'HEAD' ? null : ctx.req),
+      signal: ctx.abort.signal,
+    });
+    ctx.upstreamStatus = res.status;
+
+    if (ctx.endpoint === 'passthrough' || ctx.endpoint === 'models') return pipeRaw(ctx, res);
+    if (res.status >= 400) throw await toUpstreamHttpError(provider.id, res.status, res.headers, res.body);
+    const contentType = String(res.headers['content-type'] ?? '');
+    if (ctx.stream && contentType.includes('text/event-stream')) return pipeStream(ctx, deps, res);
+    return holdAnswer(ctx, res);
+  },
+};
+
+/** Raw bytes for untouched passthrough; a rewritten body when we must ask upstream for usage. */
+function buildUpstreamBody(ctx: RequestContext): Buffer | string | null {
+  if (!ctx.body) return null;
+  if (ctx.stream && ctx.endpoint === 'chat.completions' && !ctx.clientWantsUsage) {
+    const streamOptions = (ctx.body.stream_options ?? {}) as Record<string, unknown>;
+    return JSON.stringify({ ...ctx.body, stream_options: { ...streamOptions, include_usage: true } });
+  }
+  return ctx.rawBody;
+}
+
+async function holdAnswer(ctx: RequestContext, res: UpstreamResponse) {
+  const raw = await readCapped(res.body, MAX_ANSWER_BYTES);
+  let answer: Record<string, unknown>;
+  try {
+    answer = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    throw new GatewayError(502, 'upstream_error', 'upstream_error',
+      `${ctx.provider!.id} sent a response that is not valid JSON (HTTP ${res.status}, ${raw.length} bytes). Try again; if it persists, the provider is misbehaving.`);
+  }
+  ctx.answer = answer;
+  ctx.answerComplete = res.status === 200;
+  ctx.responseHeaders = copyResponseHeaders(res.headers);
+  ctx.reply = { kind: 'json', status: res.status, headers: ctx.responseHeaders, body: raw };
+}
+
+async function pipeStream(ctx: RequestContext, deps: PipelineDeps, res: UpstreamResponse) {
+  const chat = ctx.endpoint === 'chat.completions' ? new ChatStreamAccumulator(!ctx.clientWantsUsage) : null;
+  const responses = chat ? null : new ResponsesStreamAccumulator();
+  ctx.responseHeaders = copyResponseHeaders(res.headers);
+  ctx.status = res.status;
+  writeStandardHeaders(ctx, ctx.responseHeaders);
+  ctx.res.writeHead(res.status, ctx.responseHeaders);
+  ctx.res.flushHeaders();
+  ctx.headersSent = true;
+  try {
+    for await (const chunk of res.body) {
+      const out = chat ? chat.push(chunk) : responses!.push(chunk);
+      if (out.length === 0) continue;
+      ctx.ttfbMs ??= performance.now() - ctx.t0;
+      if (!ctx.res.write(out)) await once(ctx.res, 'drain', { signal: ctx.abort.signal });
+    }
+  } finally {
+    // whatever happened, the trace and the cache see what arrived
+    if (chat) {
+      ctx.answer = chat.toCompletion();
+      ctx.answerComplete = chat.complete && chat.malformed === 0;
+      ctx.streamedText = chat.text();
+      if (chat.usage) ctx.answer.usage = chat.usage;
+    } else if (responses) {
+      ctx.answer = responses.response;
+      ctx.answerComplete = responses.complete && responses.malformed === 0;
+      ctx.streamedText = responses.text();
+    }
+  }
+  ctx.res.end();
+  const malformed = chat?.malformed ?? responses?.malformed ?? 0;
+  if (malformed > 0) ctx.error = new GatewayError(502, 'upstream_error', 'upstream_error', `${malformed} malformed SSE event(s) from the upstream were passed on as they came.`);
+  const streamError = chat?.error ?? responses?.error;
+  if (streamError) ctx.error = new GatewayError(502, 'upstream_error', 'upstream_error', `The upstream reported an error mid-stream: ${JSON.stringify(streamError).slice(0, 500)}`);
+}
+
+/** Other /v1/* routes: status, headers and body as they came. */
+async function pipeRaw(ctx: RequestContext, res: UpstreamResponse) {
+  ctx.responseHeaders = copyResponseHeaders(res.headers);
+  ctx.status = res.status;
+  writeStandardHeaders(ctx, ctx.responseHeaders);
+  ctx.res.writeHead(res.status, ctx.responseHeaders);
+  ctx.headersSent = true;
+  for await (const chunk of res.body) {
+    ctx.ttfbMs ??= performance.now() - ctx.t0;
+    if (!ctx.res.write(chunk)) await once(ctx.res, 'drain', { signal: ctx.abort.signal });
+  }
+  ctx.res.end();
+}

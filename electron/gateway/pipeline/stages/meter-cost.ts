@@ -1,0 +1,23 @@
+import { computeCostUsd, normalizeUsage } from '../../cost/pricing';
+import { estimateTokens, extractPromptText } from '../../cache/prompt-text';
+import type { Stage } from '../stage';
+
+/** Usage × price. A stream cut short still costs what it used: estimated from what arrived, and marked so. */
+export const meterCost: Stage = {
+  name: 'meter-cost',
+  always: true,
+  run(ctx) {
+    if (ctx.cache.status === 'hit') return; // cost 0 and savings were set at lookup
+    if (ctx.answer?.usage) ctx.usage = normalizeUsage(ctx.answer.usage);
+    if (!ctx.usage && ctx.stream && ctx.body && ctx.streamedText !== null) {
+      ctx.usage = {
+        promptTokens: estimateTokens(extractPromptText(ctx.endpoint, ctx.body)),
+        cachedTokens: 0, cacheWriteTokens: 0,
+        completionTokens: estimateTokens(ctx.streamedText), reasoningTokens: 0,
+      };
+      ctx.usageEstimated = true;
+    }
+    if (typeof ctx.answer?.model === 'string') ctx.modelUsed = ctx.answer.model;
+    ctx.costUsd = ctx.usage && ctx.price ? computeCostUsd(ctx.price, ctx.usage) : null;
+  },
+};

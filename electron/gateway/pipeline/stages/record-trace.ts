@@ -1,0 +1,80 @@
+import { performance } from 'node:perf_hooks';
+import type { Trace } from '../../../../shared/api/dto';
+import { redactSecrets } from '../../log';
+import { redactHeaders } from '../../proxy/forward-headers';
+import type { RequestContext } from '../context';
+import type { Stage } from '../stage';
+
+const MAX_STORED_BODY = 256 * 1024;
+
+function capBody(text: string | null): string | null {
+  if (text === null) return null;
+  const clean = redactSecrets(text);
+  return clean.length > MAX_STORED_BODY ? clean.slice(0, MAX_STORED_BODY) + `…[truncated ${clean.length - MAX_STORED_BODY} chars]` : clean;
+}
+
+function responseText(ctx: RequestContext): string | null {
+  if (ctx.reply?.kind === 'json') return ctx.reply.body.toString('utf8');
+  if (ctx.reply?.kind === 'sse') return ctx.cache.hit ? ctx.cache.hit.responseBody.toString('utf8') : null;
+  if (ctx.answer) return JSON.stringify(ctx.answer);
+  if (ctx.error) return JSON.stringify({ error: { message: ctx.error.message, code: ctx.error.code } });
+  return null;
+}
+
+export function buildTrace(ctx: RequestContext): Trace {
+  const u = ctx.usage;
+  return {
+    id: ctx.id,
+    ts: ctx.startedAt,
+    project: ctx.projectSlug,
+    endpoint: ctx.endpoint,
+    method: ctx.method,
+    path: ctx.path.split('?')[0]!,
+    modelRequested: ctx.modelRequested,
+    modelUsed: ctx.modelUsed,
+    provider: ctx.cache.status === 'hit' ? null : ctx.provider?.id ?? null,
+    status: ctx.clientGone ? 499 : ctx.status,
+    stream: ctx.stream,
+    cache: ctx.cache.status,
+    cacheLayer: ctx.cache.layer,
+    cacheReason: ctx.cache.reason,
+    cacheEntryId: ctx.cache.hit?.id ?? (ctx.cache.status === 'miss' ? ctx.cache.key : null),
+    latencyMs: round(performance.now() - ctx.t0),
+    ttfbMs: ctx.ttfbMs === null ? null : round(ctx.ttfbMs),
+    promptTokens: u?.promptTokens ?? null,
+    cachedTokens: u?.cachedTokens ?? null,
+    completionTokens: u?.completionTokens ?? null,
+    reasoningTokens: u?.reasoningTokens ?? null,
+    costUsd: ctx.costUsd,
+    savedUsd: ctx.savedUsd,
+    usageEstimated: ctx.usageEstimated,
+    user: ctx.user,
+    feature: ctx.feature,
+    tags: ctx.tags,
+    error: ctx.clientGone ? 'client closed the request' : ctx.error ? `${ctx.error.code}: ${redactSecrets(ctx.error.message)}` : null,
+    stages: ctx.stages,
+  };
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/** Persists the trace and its spend in one batched transaction, then tells the dashboard. */
+export const recordTrace: Stage = {
+  name: 'record-trace',
+  always: true,
+  run(ctx, deps) {
+    const trace = buildTrace(ctx);
+    const bodies = {
+      requestHeaders: redactHeaders(ctx.req.headers),
+      responseHeaders: redactHeaders(ctx.res.getHeaders() as Record<string, string>),
+      requestBody: capBody(ctx.rawBody ? ctx.rawBody.toString('utf8') : null),
+      responseBody: capBody(responseText(ctx)),
+      streamedText: capBody(ctx.streamedText),
+    };
+    deps.store.enqueue(() => {
+      deps.traces.insert(trace, bodies);
+      deps.spend.add(trace);
+    });
+    deps.events.publish({ type: 'trace', trace });
+  },
+};

@@ -1,0 +1,64 @@
+import { performance } from 'node:perf_hooks';
+import { HEADERS } from '../../../../shared/headers';
+import { toOpenAIErrorBody } from '../../errors';
+import type { RequestContext } from '../context';
+import type { Stage } from '../stage';
+
+/** Every answer says what happened to it, whichever stage produced it. */
+export function writeStandardHeaders(ctx: RequestContext, headers: Record<string, string>) {
+  headers[HEADERS.TRACE_ID] = ctx.id;
+  headers[HEADERS.PROJECT] = ctx.projectSlug;
+  headers[HEADERS.CACHE] = ctx.cache.status;
+  if (ctx.cache.layer) headers[HEADERS.CACHE_LAYER] = ctx.cache.layer;
+  if (ctx.cache.reason) headers[HEADERS.CACHE_REASON] = ctx.cache.reason;
+  if (ctx.provider) headers[HEADERS.PROVIDER] = ctx.provider.id;
+}
+
+/** Sends the reply a stage left (whole answers, cache hits, errors); streams have already gone out. */
+export const respond: Stage = {
+  name: 'respond',
+  always: true,
+  run(ctx) {
+    if (ctx.clientGone) return;
+    if (ctx.headersSent) {
+      if (ctx.error && !ctx.res.writableEnded) writeStreamError(ctx);
+      return;
+    }
+    const reply = ctx.reply;
+    if (!reply) return;
+    let status: number;
+    let headers: Record<string, string>;
+    let body: Buffer | string;
+    if (reply.kind === 'error') {
+      status = reply.error.status;
+      headers = { ...reply.error.headers, 'content-type': 'application/json' };
+      body = JSON.stringify(toOpenAIErrorBody(reply.error));
+    } else {
+      status = reply.status;
+      headers = reply.headers;
+      body = reply.body;
+      if (ctx.costUsd !== null && ctx.upstreamStatus !== null && status < 400) headers[HEADERS.COST_USD] = String(ctx.costUsd);
+      if (ctx.cache.status === 'hit') {
+        headers[HEADERS.COST_USD] = '0';
+        headers[HEADERS.SAVED_USD] = String(ctx.savedUsd);
+      }
+    }
+    writeStandardHeaders(ctx, headers);
+    headers['content-length'] = String(Buffer.byteLength(body));
+    ctx.status = status;
+    ctx.res.writeHead(status, headers);
+    ctx.res.end(body);
+    ctx.headersSent = true;
+    ctx.ttfbMs ??= performance.now() - ctx.t0;
+  },
+};
+
+/** Once SSE headers are out, a failure can only be told as one last error event. */
+function writeStreamError(ctx: RequestContext) {
+  const err = ctx.error!;
+  try {
+    ctx.res.end(`data: ${JSON.stringify(toOpenAIErrorBody(err))}\n\n`);
+  } catch {
+    ctx.res.destroy();
+  }
+}

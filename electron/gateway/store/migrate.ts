@@ -1,0 +1,19 @@
+import type Database from 'better-sqlite3';
+import { sql as init } from './migrations/0001-init';
+
+/** Ordered; index + 1 is the schema version recorded in PRAGMA user_version. */
+const MIGRATIONS: readonly string[] = [init];
+
+export function migrate(db: Database.Database): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`The database is at schema version ${current}, newer than this Tollgate knows (${MIGRATIONS.length}). Update Tollgate or use another --data-dir.`);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return MIGRATIONS.length;
+}

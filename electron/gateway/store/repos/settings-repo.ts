@@ -1,0 +1,12 @@
+import type Database from 'better-sqlite3';
+
+export function createSettingsRepo(db: Database.Database) {
+  const select = db.prepare('SELECT value FROM settings WHERE key = ?');
+  const upsert = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  return {
+    get: (key: string) => (select.get(key) as { value: string } | undefined)?.value,
+    set: (key: string, value: string) => void upsert.run(key, value),
+  };
+}
+
+export type SettingsRepo = ReturnType<typeof createSettingsRepo>;

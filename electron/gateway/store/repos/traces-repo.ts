@@ -1,0 +1,98 @@
+import type Database from 'better-sqlite3';
+import type { CacheLayer, CacheStatus, Endpoint, Page, StageTiming, Trace, TraceDetail } from '../../../../shared/api/dto';
+import type { TraceQuery } from '../../../../shared/api/routes';
+
+export interface TraceBodies {
+  requestHeaders: Record<string, string>;
+  responseHeaders: Record<string, string>;
+  requestBody: string | null;
+  responseBody: string | null;
+  streamedText: string | null;
+}
+
+interface Row {
+  seq: number; id: string; ts: number; project: string; endpoint: string; method: string; path: string;
+  model_requested: string | null; model_used: string | null; provider: string | null; status: number; stream: number;
+  cache: string; cache_layer: string | null; cache_reason: string | null; cache_entry_id: string | null;
+  latency_ms: number; ttfb_ms: number | null; prompt_tokens: number | null; cached_tokens: number | null;
+  completion_tokens: number | null; reasoning_tokens: number | null; cost_usd: number | null; saved_usd: number;
+  usage_estimated: number; user: string | null; feature: string | null; tags: string; error: string | null; stages_json: string;
+}
+
+function toTrace(r: Row): Trace {
+  return {
+    id: r.id, ts: r.ts, project: r.project, endpoint: r.endpoint as Endpoint, method: r.method, path: r.path,
+    modelRequested: r.model_requested, modelUsed: r.model_used, provider: r.provider, status: r.status,
+    stream: r.stream === 1, cache: r.cache as CacheStatus, cacheLayer: r.cache_layer as CacheLayer | null,
+    cacheReason: r.cache_reason, cacheEntryId: r.cache_entry_id, latencyMs: r.latency_ms, ttfbMs: r.ttfb_ms,
+    promptTokens: r.prompt_tokens, cachedTokens: r.cached_tokens, completionTokens: r.completion_tokens,
+    reasoningTokens: r.reasoning_tokens, costUsd: r.cost_usd, savedUsd: r.saved_usd,
+    usageEstimated: r.usage_estimated === 1, user: r.user, feature: r.feature,
+    tags: r.tags ? r.tags.split(',') : [], error: r.error, stages: JSON.parse(r.stages_json) as StageTiming[],
+  };
+}
+
+function parseMaybeJson(text: string | null): unknown {
+  if (text === null) return null;
+  try { return JSON.parse(text); } catch { return text; }
+}
+
+export function createTracesRepo(db: Database.Database) {
+  const insertTrace = db.prepare(`INSERT INTO traces (id, ts, project, endpoint, method, path, model_requested, model_used,
+    provider, status, stream, cache, cache_layer, cache_reason, cache_entry_id, latency_ms, ttfb_ms, prompt_tokens,
+    cached_tokens, completion_tokens, reasoning_tokens, cost_usd, saved_usd, usage_estimated, user, feature, tags, error, stages_json)
+    VALUES (@id, @ts, @project, @endpoint, @method, @path, @modelRequested, @modelUsed, @provider, @status, @stream, @cache,
+    @cacheLayer, @cacheReason, @cacheEntryId, @latencyMs, @ttfbMs, @promptTokens, @cachedTokens, @completionTokens,
+    @reasoningTokens, @costUsd, @savedUsd, @usageEstimated, @user, @feature, @tags, @error, @stages)`);
+  const insertBodies = db.prepare(`INSERT INTO trace_bodies (trace_id, request_headers, response_headers, request_body,
+    response_body, streamed_text) VALUES (?, ?, ?, ?, ?, ?)`);
+  const selectOne = db.prepare('SELECT * FROM traces WHERE id = ?');
+  const selectBodies = db.prepare('SELECT * FROM trace_bodies WHERE trace_id = ?');
+
+  return {
+    insert(t: Trace, bodies: TraceBodies) {
+      insertTrace.run({
+        ...t, stream: t.stream ? 1 : 0, usageEstimated: t.usageEstimated ? 1 : 0,
+        tags: t.tags.join(','), stages: JSON.stringify(t.stages),
+      });
+      insertBodies.run(t.id, JSON.stringify(bodies.requestHeaders), JSON.stringify(bodies.responseHeaders),
+        bodies.requestBody, bodies.responseBody, bodies.streamedText);
+    },
+
+    list(q: TraceQuery): Page<Trace> {
+      const where: string[] = [];
+      const args: Record<string, unknown> = {};
+      if (q.project) { where.push('project = @project'); args.project = q.project; }
+      if (q.model) { where.push('(model_requested = @model OR model_used = @model)'); args.model = q.model; }
+      if (q.cache) { where.push('cache = @cache'); args.cache = q.cache; }
+      if (q.status === 'error') where.push('status >= 400');
+      else if (q.status === 'ok') where.push('status < 400');
+      else if (q.status && /^\d{3}$/.test(q.status)) { where.push('status = @status'); args.status = Number(q.status); }
+      if (q.q) { where.push('(path LIKE @q OR model_requested LIKE @q OR user LIKE @q OR feature LIKE @q OR error LIKE @q)'); args.q = `%${q.q}%`; }
+      if (q.cursor) { where.push('seq < @cursor'); args.cursor = Number(q.cursor); }
+      const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
+      const sql = `SELECT * FROM traces ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ${limit + 1}`;
+      const rows = db.prepare(sql).all(args) as Row[];
+      const more = rows.length > limit;
+      const page = more ? rows.slice(0, limit) : rows;
+      return { items: page.map(toTrace), nextCursor: more ? String(page[page.length - 1]!.seq) : null };
+    },
+
+    get(id: string): TraceDetail | undefined {
+      const row = selectOne.get(id) as Row | undefined;
+      if (!row) return undefined;
+      const b = selectBodies.get(id) as { request_headers: string; response_headers: string; request_body: string | null;
+        response_body: string | null; streamed_text: string | null } | undefined;
+      return {
+        ...toTrace(row),
+        requestHeaders: b ? JSON.parse(b.request_headers) as Record<string, string> : {},
+        responseHeaders: b ? JSON.parse(b.response_headers) as Record<string, string> : {},
+        request: parseMaybeJson(b?.request_body ?? null),
+        response: parseMaybeJson(b?.response_body ?? null),
+        streamedText: b?.streamed_text ?? null,
+      };
+    },
+  };
+}
+
+export type TracesRepo = ReturnType<typeof createTracesRepo>;

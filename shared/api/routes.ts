@@ -1,0 +1,37 @@
+/** Admin API paths, shared by the gateway's router and the renderer's client. */
+export const ADMIN_PREFIX = '/admin/v1';
+
+export const ADMIN_ROUTES = {
+  health: `${ADMIN_PREFIX}/health`,
+  events: `${ADMIN_PREFIX}/events`,
+  traces: `${ADMIN_PREFIX}/traces`,
+  trace: (id: string) => `${ADMIN_PREFIX}/traces/${encodeURIComponent(id)}`,
+  projects: `${ADMIN_PREFIX}/projects`,
+  project: (slug: string) => `${ADMIN_PREFIX}/projects/${encodeURIComponent(slug)}`,
+  cacheEntries: `${ADMIN_PREFIX}/cache/entries`,
+  cacheEntry: (id: string) => `${ADMIN_PREFIX}/cache/entries/${encodeURIComponent(id)}`,
+  cacheInvalidate: `${ADMIN_PREFIX}/cache/invalidate`,
+  spend: `${ADMIN_PREFIX}/spend`,
+  providers: `${ADMIN_PREFIX}/providers`,
+  provider: (id: string) => `${ADMIN_PREFIX}/providers/${encodeURIComponent(id)}`,
+} as const;
+
+export interface TraceQuery {
+  project?: string;
+  model?: string;
+  status?: string;
+  cache?: string;
+  q?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface CacheEntryQuery {
+  project?: string;
+  model?: string;
+  tag?: string;
+  q?: string;
+  sort?: 'age' | 'hits' | 'saved';
+  limit?: number;
+  cursor?: string;
+}

@@ -1,0 +1,44 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  /** Raw request target including any query string; `path` drops it so `count()` suffixes stay simple. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: any; // parsed JSON, raw string, or null when empty
+  ts: number;
+}
+
+export interface MockUpstream {
+  url: string;
+  port: number;
+  calls: RecordedCall[];
+  count(pathSuffix?: string): number;
+  readonly aborted: number;
+  readonly openResponses: number;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface MockUpstreamOptions {
+  port?: number;
+  requireKey?: string;
+  quiet?: boolean;
+}
+
+/** Per-request state shared by the route handlers. */
+export interface Ctx {
+  req: IncomingMessage;
+  res: ServerResponse;
+  body: any;
+  /** Aborts when the response closes for any reason, so pending timers and stalls unwind. */
+  signal: AbortSignal;
+  startedAt: number;
+  requestId: string;
+  nextId(): number;
+  /** Ends the response; only after this is a later close not counted as an abort. */
+  end(chunk?: string): void;
+  /** Kills the socket on purpose (mock-reset); not counted as a client abort. */
+  destroy(): void;
+}
