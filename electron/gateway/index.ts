@@ -11,6 +11,7 @@ import { resolveAdminToken } from './admin-token';
 import { createExactCache } from './cache/exact-cache';
 import { DEFAULT_ADMIN_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_PROXY_PORT, type GatewayOptions } from './config';
 import { loadPricing } from './cost/pricing';
+import { createSpendTracker } from './cost/spend-tracker';
 import { createUpstreamClient } from './http/upstream-client';
 import { createLogger } from './log';
 import type { PipelineDeps } from './pipeline/stage';
@@ -70,11 +71,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     bodyMs: options.upstreamBodyTimeoutMs ?? 300_000,
   };
   const upstream = createUpstreamClient(timeouts);
+  const spend = createSpendRepo(store.db);
   const deps: PipelineDeps = {
     store,
     projects: createProjectsRepo(store.db, now),
     traces: createTracesRepo(store.db),
-    spend: createSpendRepo(store.db),
+    spend,
+    spendTracker: createSpendTracker(spend, now),
     cacheRepo,
     exactCache: createExactCache(store, cacheRepo, now),
     providers: createProviderSettings({ dataDir: options.dataDir, settings, env, openai: options.openai }),

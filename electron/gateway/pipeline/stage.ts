@@ -1,6 +1,7 @@
 import type { Logger } from '../log';
 import type { ExactCache } from '../cache/exact-cache';
 import type { PricingTable } from '../cost/pricing';
+import type { SpendTracker } from '../cost/spend-tracker';
 import type { UpstreamClient } from '../http/upstream-client';
 import type { ProviderRegistry } from '../providers/provider-settings';
 import type { Store } from '../store/db';
@@ -17,6 +18,7 @@ export interface PipelineDeps {
   projects: ProjectsRepo;
   traces: TracesRepo;
   spend: SpendRepo;
+  spendTracker: SpendTracker;
   exactCache: ExactCache;
   cacheRepo: CacheRepo;
   providers: ProviderRegistry;

@@ -76,5 +76,9 @@ export const recordTrace: Stage = {
       deps.spend.add(trace);
     });
     deps.events.publish({ type: 'trace', trace });
+    if (trace.costUsd) {
+      const totals = deps.spendTracker.add(trace.project, trace.costUsd, trace.ts);
+      deps.events.publish({ type: 'spend', project: trace.project, ...totals });
+    }
   },
 };

@@ -4,6 +4,11 @@ import { toOpenAIErrorBody } from '../../errors';
 import type { RequestContext } from '../context';
 import type { Stage } from '../stage';
 
+/** Plain decimal (never 1e-7 notation), so any client can read it. */
+export function formatHeaderUsd(usd: number): string {
+  return usd.toFixed(10).replace(/\.?0+$/, '') || '0';
+}
+
 /** Every answer says what happened to it, whichever stage produced it. */
 export function writeStandardHeaders(ctx: RequestContext, headers: Record<string, string>) {
   headers[HEADERS.TRACE_ID] = ctx.id;
@@ -37,10 +42,10 @@ export const respond: Stage = {
       status = reply.status;
       headers = reply.headers;
       body = reply.body;
-      if (ctx.costUsd !== null && ctx.upstreamStatus !== null && status < 400) headers[HEADERS.COST_USD] = String(ctx.costUsd);
+      if (ctx.costUsd !== null && ctx.upstreamStatus !== null && status < 400) headers[HEADERS.COST_USD] = formatHeaderUsd(ctx.costUsd);
       if (ctx.cache.status === 'hit') {
         headers[HEADERS.COST_USD] = '0';
-        headers[HEADERS.SAVED_USD] = String(ctx.savedUsd);
+        headers[HEADERS.SAVED_USD] = formatHeaderUsd(ctx.savedUsd);
       }
     }
     writeStandardHeaders(ctx, headers);
