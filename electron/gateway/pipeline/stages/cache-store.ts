@@ -1,5 +1,6 @@
 import { extractPromptText } from '../../cache/prompt-text';
 import { toCacheEntry } from '../../cache/exact-cache';
+import { redactSecrets } from '../../log';
 import type { Stage } from '../stage';
 
 /** Stores complete, successful answers; streams are stored only when they ended properly, never half-way. */
@@ -23,8 +24,9 @@ export const cacheStore: Stage = {
       namespace: c.namespace!,
       endpoint: ctx.endpoint,
       model: ctx.modelUsed ?? ctx.modelRequested ?? '',
-      prompt: extractPromptText(ctx.endpoint, ctx.body).slice(0, 4000),
-      requestJson: ctx.rawBody!.toString('utf8'),
+      // shown in the cache browser: keys pasted into prompts never reach it (the answer stays byte-exact)
+      prompt: redactSecrets(extractPromptText(ctx.endpoint, ctx.body).slice(0, 4000)),
+      requestJson: redactSecrets(ctx.rawBody!.toString('utf8')),
       responseBody: body,
       usageJson: ctx.answer.usage ? JSON.stringify(ctx.answer.usage) : null,
       costUsd: ctx.costUsd,

@@ -1,10 +1,11 @@
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { GatewayError } from '../../errors';
+import { toUpstreamError, type UpstreamResponse } from '../../http/upstream-client';
 import { buildUpstreamHeaders, copyResponseHeaders } from '../../proxy/forward-headers';
 import { ChatStreamAccumulator } from '../../stream/chat-stream';
 import { ResponsesStreamAccumulator } from '../../stream/responses-stream';
-import type { UpstreamResponse } from '../../http/upstream-client';
+import type { ProviderConfig } from '../../providers/provider-settings';
 import type { RequestContext } from '../context';
 import type { PipelineDeps, Stage } from '../stage';
 import { readCapped, toUpstreamHttpError } from '../upstream-error';
@@ -32,13 +33,27 @@ export const dispatch: Stage = {
     });
     ctx.upstreamStatus = res.status;
 
-    if (ctx.endpoint === 'passthrough' || ctx.endpoint === 'models') return pipeRaw(ctx, res);
-    if (res.status >= 400) throw await toUpstreamHttpError(provider.id, res.status, res.headers, res.body);
-    const contentType = String(res.headers['content-type'] ?? '');
-    if (ctx.stream && contentType.includes('text/event-stream')) return pipeStream(ctx, deps, res);
-    return holdAnswer(ctx, res);
+    try {
+      if (ctx.endpoint === 'passthrough' || ctx.endpoint === 'models') return await pipeRaw(ctx, res);
+      if (res.status >= 400) throw await toUpstreamHttpError(provider.id, res.status, res.headers, res.body);
+      const contentType = String(res.headers['content-type'] ?? '');
+      if (ctx.stream && contentType.includes('text/event-stream')) return await pipeStream(ctx, deps, res);
+      return await holdAnswer(ctx, res);
+    } catch (err) {
+      throw toBrokenBodyError(err, provider);
+    }
   },
 };
+
+/** The upstream answered, then its body failed: still the provider's fault (or the client's abort), never ours. */
+function toBrokenBodyError(err: unknown, provider: ProviderConfig): GatewayError {
+  const error = toUpstreamError(err, provider.origin);
+  if (error.code !== 'upstream_unavailable') return error;
+  const e = err as { code?: string; message?: string };
+  return new GatewayError(502, 'upstream_error', 'upstream_error',
+    `${provider.id} broke off its answer part-way (${e?.code ?? e?.message ?? 'connection lost'}). Try again; a cut-off answer is never cached.`,
+    { cause: err });
+}
 
 /** Raw bytes for untouched passthrough; a rewritten body when we must ask upstream for usage. */
 function buildUpstreamBody(ctx: RequestContext): Buffer | string | null {

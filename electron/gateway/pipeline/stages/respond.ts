@@ -26,7 +26,10 @@ export const respond: Stage = {
   run(ctx) {
     if (ctx.clientGone) return;
     if (ctx.headersSent) {
-      if (ctx.error && !ctx.res.writableEnded) writeStreamError(ctx);
+      if (!ctx.error || ctx.res.writableEnded) return;
+      // an SSE client can read one last error event; any other body can only be cut short
+      if (ctx.stream && ctx.endpoint !== 'passthrough') writeStreamError(ctx);
+      else ctx.res.destroy();
       return;
     }
     const reply = ctx.reply;
