@@ -1,0 +1,23 @@
+/**
+ * What the desktop shell's preload exposes as `window.desktop`. Every member is optional: the same
+ * dashboard also runs in a plain browser against a headless gateway, where there is no shell at all.
+ */
+export interface DesktopApi {
+  readonly adminUrl?: string;
+  readonly adminToken?: string;
+  readonly platform?: string;
+}
+
+declare global {
+  interface Window {
+    desktop?: DesktopApi;
+  }
+}
+
+export function getDesktop(): DesktopApi | undefined {
+  return typeof window === 'undefined' ? undefined : window.desktop;
+}
+
+export function isDesktop(): boolean {
+  return getDesktop() !== undefined;
+}

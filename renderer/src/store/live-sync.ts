@@ -1,0 +1,85 @@
+import type { AdminEvent } from '../../../shared/api/events';
+import { ApiError, getAdminClient, type AdminClient } from '../lib/admin-client';
+import { useAppStore, type AppStore } from './index';
+
+/** Rows fetched on first load and when catching up after a reconnect. */
+export const TRACE_PAGE_SIZE = 200;
+
+let controller: AbortController | null = null;
+
+/**
+ * Wires the gateway's event stream into the store, outside any component: subscribe first, then
+ * fetch the newest page, so nothing recorded in between is missed (duplicates are dropped by id).
+ * Calling it again (e.g. after a new token) replaces the previous subscription.
+ */
+export function startLiveSync(store: AppStore = useAppStore, client: AdminClient = getAdminClient()): () => void {
+  stopLiveSync();
+  const current = new AbortController();
+  controller = current;
+  const { signal } = current;
+  store.getState().setTracesLoad('loading');
+
+  void client.subscribeEvents((event) => applyEvent(store, event), signal, {
+    onStatus: (status, error) => {
+      store.getState().setConnectionStatus(status, error === undefined ? null : describeError(error));
+      if (status === 'unauthorized') store.getState().setTracesLoad('error', describeError(error));
+      if (status === 'live') void catchUp(store, client, current);
+    },
+  });
+  return () => {
+    if (controller === current) stopLiveSync();
+  };
+}
+
+export function stopLiveSync(): void {
+  controller?.abort();
+  controller = null;
+}
+
+/** Loads the page below the last row. */
+export async function loadOlderTraces(store: AppStore = useAppStore, client: AdminClient = getAdminClient()) {
+  const cursor = store.getState().tracesNextCursor;
+  if (cursor === null) return;
+  try {
+    const page = await client.listTraces({ limit: TRACE_PAGE_SIZE, cursor });
+    if (store.getState().tracesNextCursor === cursor) store.getState().appendOlderTraces(page);
+  } catch (error) {
+    store.getState().setTracesLoad('error', describeError(error));
+  }
+}
+
+function applyEvent(store: AppStore, event: AdminEvent): void {
+  switch (event.type) {
+    case 'trace':
+      store.getState().appendTraces([event.trace]);
+      break;
+    // spend and cache events feed pages that do not exist yet
+    default:
+      break;
+  }
+}
+
+async function catchUp(store: AppStore, client: AdminClient, subscription: AbortController): Promise<void> {
+  const { signal } = subscription;
+  const [health, page] = await Promise.allSettled([
+    client.health(signal),
+    client.listTraces({ limit: TRACE_PAGE_SIZE }, signal),
+  ]);
+  if (signal.aborted) return;
+  if (health.status === 'fulfilled') store.getState().setHealth(health.value);
+  if (page.status === 'fulfilled') {
+    store.getState().mergeLatestTraces(page.value);
+    return;
+  }
+  const error: unknown = page.reason;
+  if (error instanceof ApiError && error.isUnauthorized) {
+    subscription.abort();
+    store.getState().setConnectionStatus('unauthorized', describeError(error));
+  }
+  store.getState().setTracesLoad('error', describeError(error));
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return error === undefined ? 'Unknown error' : String(error);
+}
