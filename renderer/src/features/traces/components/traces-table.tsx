@@ -73,6 +73,8 @@ function TraceRow({ trace }: { trace: Trace }) {
   const model = trace.modelUsed ?? trace.modelRequested ?? '—';
   const isRerouted = trace.modelRequested !== null && trace.modelUsed !== null && trace.modelRequested !== trace.modelUsed;
   const estimated = trace.usageEstimated ? '~' : '';
+  // a request that failed before any usage arrived cost nothing; "unpriced" would mislead
+  const failedBeforeUsage = trace.costUsd === null && trace.promptTokens === null;
   return (
     <tr style={{ height: ROW_HEIGHT }} title={trace.error ?? undefined}>
       <td className="mono dim">{formatTime(trace.ts)}</td>
@@ -94,10 +96,10 @@ function TraceRow({ trace }: { trace: Trace }) {
       </td>
       <td className="num mono">{formatTokens(trace.completionTokens, estimated)}</td>
       <td
-        className={`num mono ${trace.costUsd === null ? 'unpriced' : ''}`}
+        className={`num mono ${trace.costUsd === null && !failedBeforeUsage ? 'unpriced' : ''}`}
         title={trace.savedUsd > 0 ? `saved ${formatUsd(trace.savedUsd)}` : undefined}
       >
-        {formatUsd(trace.costUsd)}
+        {failedBeforeUsage ? '—' : formatUsd(trace.costUsd)}
         {trace.savedUsd > 0 && <span className="saved"> −{formatUsd(trace.savedUsd)}</span>}
       </td>
     </tr>
