@@ -10,7 +10,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { ADMIN_PREFIX } from '../../../shared/api/routes';
 import { badRequest, GatewayError, toGatewayError, toOpenAIErrorBody } from '../errors';
 import { isAllowedHost } from '../http/host-check';
-import type { Logger } from '../log';
+import { redactSecrets, type Logger } from '../log';
 import type { AdminModel } from './admin-model';
 import type { EventHub } from './event-hub';
 import { matchAdminRoute } from './routes';
@@ -97,7 +97,7 @@ export function createAdminServer(o: AdminServerOptions) {
   return createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       const e = toGatewayError(err);
-      if (e.status === 500) o.log.error('admin request failed', { path: req.url, err });
+      if (e.status === 500) o.log.error('admin request failed', { path: redactSecrets(req.url ?? ''), err });
       if (res.headersSent) { res.destroy(); return; }
       sendJson(res, e.status, toOpenAIErrorBody(e));
     });

@@ -1,6 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+// a whole dotted quad: "127.0.0.1.evil.example" is a name an attacker's DNS can rebind, not a loopback address
+const LOOPBACK_IPV4 = /^127(\.\d{1,3}){3}$/;
+
+function isLoopbackName(name: string): boolean {
+  return LOOPBACK_NAMES.has(name) || LOOPBACK_IPV4.test(name);
+}
 
 function hostnameOf(hostHeader: string): string {
   if (hostHeader.startsWith('[')) return hostHeader.slice(0, hostHeader.indexOf(']') + 1);
@@ -15,14 +21,14 @@ export function isAllowedHost(req: IncomingMessage, bindHost: string): boolean {
   const host = req.headers.host;
   if (!host) return false;
   const name = hostnameOf(host);
-  return LOOPBACK_NAMES.has(name) || name.startsWith('127.') || name === bindHost;
+  return isLoopbackName(name) || name === bindHost;
 }
 
 /** Browsers send Origin on cross-site requests; only pages served from this machine may call us. */
 export function isLoopbackOrigin(origin: string): boolean {
   try {
     const url = new URL(origin);
-    return LOOPBACK_NAMES.has(url.hostname) || url.hostname.startsWith('127.');
+    return isLoopbackName(url.hostname);
   } catch {
     return false;
   }

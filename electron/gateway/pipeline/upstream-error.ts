@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { ErrorType } from '../../../shared/openai/error';
 import { GatewayError } from '../errors';
+import { redactSecrets } from '../log';
 
 const MAX_ERROR_BODY = 64 * 1024;
 const KEEP_HEADERS = /^(retry-after|retry-after-ms|x-ratelimit-.*|x-request-id|x-should-retry)$/;
@@ -39,6 +40,8 @@ export async function toUpstreamHttpError(
       if (typeof e.param === 'string') param = e.param;
     }
   } catch { /* not JSON: keep the text */ }
+  // some providers echo the key they were sent; it is ours, and any local page may read this answer
+  message = redactSecrets(message);
 
   const keep: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) if (KEEP_HEADERS.test(k) && typeof v === 'string') keep[k] = v;

@@ -37,8 +37,8 @@ export function openStore(dataDir: string, onError: (err: unknown) => void, nati
     queue = [];
     db.transaction(() => {
       for (const write of batch) {
-        // one bad row must not roll back the rest of the batch
-        try { write(); } catch (err) { onError(err); }
+        // each write is all-or-nothing (a savepoint), and one bad write never rolls back the others
+        try { db.transaction(write)(); } catch (err) { onError(err); }
       }
     })();
   };
