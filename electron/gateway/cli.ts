@@ -5,10 +5,13 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { createAccessLog } from './access-log';
 import { createGateway } from './index';
 import { DEFAULT_ADMIN_PORT, DEFAULT_PROXY_PORT, defaultDataDir } from './config';
 
-const USAGE = `Usage: npm run serve -- [--port 8686] [--admin-port 8687] [--data-dir DIR] [--max-body-bytes N]
+const USAGE = `Usage: npm run serve -- [--port 8686] [--admin-port 8687] [--data-dir DIR] [--max-body-bytes N] [--quiet]
+
+  --quiet   no line per request on stdout
 
 Environment:
   TOLLGATE_OPENAI_BASE_URL  upstream for OpenAI (default https://api.openai.com/v1)
@@ -31,7 +34,7 @@ async function main() {
     args = parseArgs({
       options: {
         port: { type: 'string' }, 'admin-port': { type: 'string' }, 'data-dir': { type: 'string' },
-        'max-body-bytes': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'max-body-bytes': { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
     }).values;
   } catch (err) {
@@ -63,14 +66,16 @@ async function main() {
   console.log(`Tollgate gateway  ${addresses.proxyUrl}`);
   console.log(`Dashboard         ${addresses.dashboardUrl}`);
   console.log(`Admin API         ${addresses.adminUrl}/admin/v1  (Authorization: Bearer <token>)`);
-  console.log(`\nPoint your code at it:  export OPENAI_BASE_URL=${addresses.proxyUrl}`);
+  console.log(`\nPoint your code at it:  export OPENAI_BASE_URL=${addresses.proxyUrl}\n`);
+  const accessLog = args.quiet ? null : createAccessLog((text) => process.stdout.write(text));
+  if (accessLog) gateway.events.subscribe((e) => { if (e.type === 'trace') accessLog.add(e.trace); });
 
   let signals = 0;
   const shutdown = (signal: string) => {
     signals++;
     if (signals > 1) { console.error('Forced exit.'); process.exit(130); }
     console.log(`\n${signal}: finishing in-flight requests, then closing the database… (again to force)`);
-    gateway.stop().then(() => process.exit(0), (err: unknown) => {
+    gateway.stop().then(() => { accessLog?.flush(); process.exit(0); }, (err: unknown) => {
       console.error('Shutdown failed:', err);
       process.exit(1);
     });

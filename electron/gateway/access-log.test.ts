@@ -1,0 +1,31 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { Trace } from '../../shared/api/dto';
+import { createAccessLog } from './access-log';
+
+const trace = (over: Partial<Trace>): Trace => ({
+  id: 't', ts: Date.now(), project: 'support', endpoint: 'chat.completions', method: 'POST', path: '/v1/chat/completions',
+  modelRequested: 'gpt-4o-mini', modelUsed: 'gpt-4o-mini', provider: 'openai', status: 200, stream: false, cache: 'miss',
+  cacheLayer: null, cacheReason: null, cacheEntryId: null, latencyMs: 12.34, ttfbMs: 12, promptTokens: 10, cachedTokens: 0,
+  completionTokens: 5, reasoningTokens: 0, costUsd: 0.00061, savedUsd: 0, usageEstimated: false, user: null, feature: null,
+  tags: [], error: null, stages: [], ...over,
+});
+
+describe('access log', () => {
+  it('writes one line per request, in a batch', () => {
+    vi.useFakeTimers();
+    const write = vi.fn();
+    const log = createAccessLog(write);
+    log.add(trace({}));
+    log.add(trace({ cache: 'hit', costUsd: 0, savedUsd: 0.0143, latencyMs: 0.2 }));
+    log.add(trace({ status: 502, error: 'upstream_error: openai error (HTTP 500): boom', costUsd: null, promptTokens: null }));
+    expect(write).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(250);
+    expect(write).toHaveBeenCalledTimes(1);
+    const lines = (write.mock.calls[0]![0] as string).trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/support\s+200\s+miss\s+12\.3ms\s+gpt-4o-mini\s+\$0\.00061$/);
+    expect(lines[1]).toMatch(/hit .*saved \$0\.0143$/);
+    expect(lines[2]).toMatch(/502 .*upstream_error: openai error \(HTTP 500\): boom$/);
+    vi.useRealTimers();
+  });
+});

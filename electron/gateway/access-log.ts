@@ -1,0 +1,34 @@
+import type { Trace } from '../../shared/api/dto';
+import { formatUsd } from '../../shared/cost';
+
+const FLUSH_MS = 200;
+
+function formatLine(t: Trace): string {
+  const time = new Date(t.ts).toTimeString().slice(0, 8);
+  const model = t.modelUsed && t.modelUsed !== t.modelRequested ? `${t.modelRequested}→${t.modelUsed}` : t.modelRequested ?? t.path;
+  const cost = t.cache === 'hit' ? `saved ${formatUsd(t.savedUsd)}` : t.costUsd === null && t.promptTokens === null ? '' : formatUsd(t.costUsd);
+  const err = t.error ? `  ${t.error.slice(0, 120)}` : '';
+  return `${time}  ${t.project.padEnd(14)} ${String(t.status).padEnd(4)} ${t.cache.padEnd(6)} ${`${t.latencyMs.toFixed(1)}ms`.padStart(9)}  ${model}  ${cost}${err}`;
+}
+
+/** One human line per request for the headless terminal, written in batches so it stays off the hot path. */
+export function createAccessLog(write: (text: string) => void) {
+  let lines: string[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    timer = null;
+    if (lines.length === 0) return;
+    write(lines.join('\n') + '\n');
+    lines = [];
+  };
+  return {
+    add(trace: Trace) {
+      lines.push(formatLine(trace));
+      if (!timer) {
+        timer = setTimeout(flush, FLUSH_MS);
+        timer.unref();
+      }
+    },
+    flush,
+  };
+}
