@@ -178,20 +178,17 @@ export function consoleReport(d: BenchData): string {
 
 const CLIENT_WHY = `**Answer and why.** On this hot path \`node:http\` with a keep-alive \`http.Agent\` is at least as fast as
 undici \`Agent.request\`, and in quiet runs faster by roughly a tenth in both requests per second and CPU per request in
-the bare passthrough (this run's figures are in the line above). Repeated warm trials while this bench was built (2026-11-22, same machine) agreed:
-level at concurrency 1 and 64 without streaming, ≈10% ahead when streaming at 16. Both keep connections alive and parse
-HTTP/1.1 with llhttp. But \`node:http\` runs llhttp through Node's native binding, while undici runs it compiled to
-WebAssembly (the \`wasm://\` frames in a \`--cpu-prof\` of the gateway) and adds its own dispatch layers (Agent → Pool →
-Client, handler callbacks, a \`BodyReadable\` per response). undici's known edge is over \`fetch()\` (WHATWG streams,
-Response objects), which is what the comment in \`electron/gateway/http/upstream-client.ts\` refers to; against
-keep-alive \`node:http\` it does not hold. The undici bare proxy also held more memory after load (Memory table).
+the bare passthrough (this run's figures are in the line above). Both keep connections alive and parse HTTP/1.1 with
+llhttp, but \`node:http\` runs llhttp through Node's native binding, while undici runs it compiled to WebAssembly (the
+\`wasm://\` frames in a \`--cpu-prof\`) and adds its own dispatch layers (Agent → Pool → Client, handler callbacks, a
+\`BodyReadable\` per response). undici's edge is over \`fetch()\` (WHATWG streams, Response objects), not over
+keep-alive \`node:http\`. The undici bare proxy also held more memory after load (Memory table).
 
-**Decision: keep undici \`Agent.request\` for now, knowingly.** Switching would save about the gap between the two bare
-proxies: up to ≈0.09 ms of CPU per request on 2026-11-22, that is up to ≈10% of the gateway's own CPU per cache miss
-(CPU ms/req above). That is real but not free: undici also gives the gateway things it relies on: separate connect / headers / body timeouts with typed errors
-(\`toUpstreamError\` turns them into 504 vs 502), a pool per origin with a connection cap, and cancellation by
-\`AbortSignal\`. With \`node:http\` all of these would be hand-written. If hot-path CPU becomes the goal, \`node:http\`
-is the faster client, and this bench is where a switch should prove itself.`;
+**Decision: the gateway uses \`node:http\` / \`node:https\` with keep-alive agents** (since 2026-11-22; before that,
+undici \`Agent.request\`), as the issue asks when node:http measures faster. What undici gave for free is done by hand in
+\`electron/gateway/http/upstream-client.ts\` and tested in \`upstream-client.test.ts\`: separate connect / headers / body
+timeouts (504, with the phase named), cancellation by \`AbortSignal\`, a socket cap per origin, and one retry on a fresh
+socket when a kept-alive socket turns out to be closed by the server. \`bare-undici\` stays in the bench as a reference.`;
 
 const READING = `**How to read these numbers.** Core 0 carries both the load generator and the mock, so in most cells req/s is
 capped by core 0, not by the proxy (in \`direct\` cells the mock uses ≈0.7 of core 0 and autocannon the rest). A proxy

@@ -15,8 +15,12 @@ function sendError(res: ServerResponse, err: GatewayError) {
   res.end(body);
 }
 
+// unique across restarts (time + per-process random) without paying for randomBytes on every request
+const ID_PREFIX = randomBytes(4).toString('hex');
+let idCounter = 0;
 function newTraceId(): string {
-  return 'tr_' + Date.now().toString(36) + randomBytes(6).toString('hex');
+  idCounter = (idCounter + 1) % 0x1000000;
+  return `tr_${Date.now().toString(36)}${ID_PREFIX}${idCounter.toString(36).padStart(5, '0')}`;
 }
 
 function createContext(req: IncomingMessage, res: ServerResponse, deps: PipelineDeps, project: string, path: string, endpoint: RequestContext['endpoint']): RequestContext {
