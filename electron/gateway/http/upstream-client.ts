@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, t
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import { GatewayError } from '../errors';
+import { ClientGoneError } from '../stream/pump';
 
 export interface UpstreamTimeouts {
   connectMs: number;
@@ -17,7 +18,16 @@ export interface UpstreamRequest {
   method: string;
   headers: Record<string, string>;
   body?: Buffer | string | Readable | null;
-  signal?: AbortSignal;
+  cancel?: Cancellation;
+}
+
+/**
+ * Cheaper than an AbortController per request (that showed up at ~4% of the gateway's CPU): the server
+ * flips `aborted` and calls `onAbort` when the client goes away.
+ */
+export interface Cancellation {
+  aborted: boolean;
+  onAbort: (() => void) | null;
 }
 
 export interface UpstreamResponse {
@@ -74,8 +84,16 @@ export function createUpstreamClient(timeouts: UpstreamTimeouts) {
       let response: IncomingMessage | null = null;
       const cr = (t.isHttps ? httpsRequest : httpRequest)({
         host: t.hostname, port: t.port, method: req.method, path: req.path, headers: req.headers,
-        agent: t.isHttps ? httpsAgent : httpAgent, signal: req.signal,
+        agent: t.isHttps ? httpsAgent : httpAgent,
       });
+      if (req.cancel) {
+        req.cancel.onAbort = () => {
+          const err = new ClientGoneError();
+          response?.destroy(err);
+          cr.destroy(err);
+        };
+        if (req.cancel.aborted) req.cancel.onAbort();
+      }
       // one socket-idle timer, re-armed per phase: waiting for headers, then silence between body chunks
       cr.setTimeout(timeouts.headersMs);
       cr.on('timeout', () => {

@@ -6,6 +6,7 @@ import type { ProviderConfig } from '../providers/provider-settings';
 import type { ProjectRecord } from '../store/repos/projects-repo';
 import type { StoredEntry } from '../store/repos/cache-repo';
 import type { GatewayError } from '../errors';
+import type { Cancellation } from '../http/upstream-client';
 
 /** What the respond stage sends when no stage streamed the answer itself. */
 export type Reply =
@@ -69,7 +70,7 @@ export interface RequestContext {
   /** headers were sent: from here on only the stream itself can carry news */
   headersSent: boolean;
   stages: StageTiming[];
-  /** aborted when the client goes away, so the upstream call stops too */
-  abort: AbortController;
+  /** set when the client goes away, so the upstream call stops too */
+  cancel: Cancellation;
   clientGone: boolean;
 }

@@ -31,7 +31,7 @@ function createContext(req: IncomingMessage, res: ServerResponse, deps: Pipeline
     cache: { status: 'bypass', layer: null, reason: null, directive: null, noStore: false, key: null, namespace: null, ttlSec: null, tags: [], hit: null },
     answer: null, answerComplete: false, streamedText: null, upstreamStatus: null, responseHeaders: {}, usage: null,
     usageEstimated: false, costUsd: null, savedUsd: 0, ttfbMs: null, status: 0, error: null, reply: null,
-    headersSent: false, stages: [], abort: new AbortController(), clientGone: false,
+    headersSent: false, stages: [], cancel: { aborted: false, onAbort: null }, clientGone: false,
   };
 }
 
@@ -71,7 +71,10 @@ export function createProxyServer(deps: PipelineDeps, bindHost: string) {
     const project = route.project ?? (typeof headerProject === 'string' && headerProject ? headerProject : 'default');
     const ctx = createContext(req, res, deps, project, route.path, route.endpoint);
     res.on('close', () => {
-      if (!res.writableFinished) { ctx.clientGone = true; ctx.abort.abort(); }
+      if (res.writableFinished) return;
+      ctx.clientGone = true;
+      ctx.cancel.aborted = true;
+      ctx.cancel.onAbort?.();
     });
     inFlight++;
     runPipeline(ctx, deps)

@@ -35,12 +35,17 @@ export function openStore(dataDir: string, onError: (err: unknown) => void, nati
     if (queue.length === 0 || closed) return;
     const batch = queue;
     queue = [];
-    db.transaction(() => {
-      for (const write of batch) {
-        // each write is all-or-nothing (a savepoint), and one bad write never rolls back the others
-        try { db.transaction(write)(); } catch (err) { onError(err); }
-      }
-    })();
+    try {
+      db.transaction(() => { for (const write of batch) write(); })();
+    } catch {
+      // Some write failed and the whole batch rolled back: replay each on its own (a savepoint each), so one
+      // bad write neither takes the others with it nor lands half-done (a trace without its spend row).
+      db.transaction(() => {
+        for (const write of batch) {
+          try { db.transaction(write)(); } catch (err) { onError(err); }
+        }
+      })();
+    }
   };
 
   return {

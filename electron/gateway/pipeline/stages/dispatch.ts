@@ -1,9 +1,9 @@
-import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { GatewayError } from '../../errors';
 import { toUpstreamError, type UpstreamResponse } from '../../http/upstream-client';
 import { buildUpstreamHeaders, copyResponseHeaders } from '../../proxy/forward-headers';
 import { ChatStreamAccumulator } from '../../stream/chat-stream';
+import { pumpBody } from '../../stream/pump';
 import { ResponsesStreamAccumulator } from '../../stream/responses-stream';
 import type { ProviderConfig } from '../../providers/provider-settings';
 import type { RequestContext } from '../context';
@@ -29,7 +29,7 @@ export const dispatch: Stage = {
       method: ctx.method,
       headers,
       body: body ?? (ctx.method === 'GET' || ctx.method === 'HEAD' ? null : ctx.req),
-      signal: ctx.abort.signal,
+      cancel: ctx.cancel,
     });
     ctx.upstreamStatus = res.status;
 
@@ -90,12 +90,8 @@ async function pipeStream(ctx: RequestContext, deps: PipelineDeps, res: Upstream
   ctx.res.flushHeaders();
   ctx.headersSent = true;
   try {
-    for await (const chunk of res.body) {
-      const out = chat ? chat.push(chunk) : responses!.push(chunk);
-      if (out.length === 0) continue;
-      ctx.ttfbMs ??= performance.now() - ctx.t0;
-      if (!ctx.res.write(out)) await once(ctx.res, 'drain', { signal: ctx.abort.signal });
-    }
+    const push = chat ? (c: Buffer) => chat.push(c) : (c: Buffer) => responses!.push(c);
+    await pumpBody(res.body, ctx.res, push, () => { ctx.ttfbMs ??= performance.now() - ctx.t0; });
   } finally {
     // whatever happened, the trace and the cache see what arrived
     if (chat) {
@@ -123,9 +119,6 @@ async function pipeRaw(ctx: RequestContext, res: UpstreamResponse) {
   writeStandardHeaders(ctx, ctx.responseHeaders);
   ctx.res.writeHead(res.status, ctx.responseHeaders);
   ctx.headersSent = true;
-  for await (const chunk of res.body) {
-    ctx.ttfbMs ??= performance.now() - ctx.t0;
-    if (!ctx.res.write(chunk)) await once(ctx.res, 'drain', { signal: ctx.abort.signal });
-  }
+  await pumpBody(res.body, ctx.res, (chunk) => chunk, () => { ctx.ttfbMs ??= performance.now() - ctx.t0; });
   ctx.res.end();
 }
