@@ -10,7 +10,7 @@ import { createEventHub, type EventHub } from './admin/event-hub';
 import { resolveAdminToken } from './admin-token';
 import { createExactCache } from './cache/exact-cache';
 import { DEFAULT_ADMIN_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_PROXY_PORT, type GatewayOptions } from './config';
-import { loadPricing } from './cost/pricing';
+import { loadPricing } from './cost/load-pricing';
 import { createSpendTracker } from './cost/spend-tracker';
 import { createUpstreamClient } from './http/upstream-client';
 import { createLogger } from './log';

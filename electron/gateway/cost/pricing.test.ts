@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadPricing } from './load-pricing';
 import {
   computeCostUsd,
-  loadPricing,
   normalizeUsage,
   resolveModelFamily,
   resolvePrice,
