@@ -123,23 +123,25 @@ const skew = (d: BenchData, ...rs: Array<LoadResult | undefined>) =>
 /** The "what this means" numbers: the gateway against the bare passthrough, from this run. */
 export function summary(d: BenchData): string[] {
   const out: string[] = [];
+  // the floor: a bare passthrough over the same upstream client the gateway uses
+  const REF = 'bare-nodehttp';
   const cs = d.settings.connections;
   const lo = cs[0]!;
   const hi = cs[cs.length - 1]!;
   for (const scenario of ['chat', 'chat-stream'] as Scenario[]) {
     const direct = cellOf(d, scenario, lo, 'direct');
-    const bare = cellOf(d, scenario, lo, 'bare-undici');
+    const bare = cellOf(d, scenario, lo, REF);
     const miss = cellOf(d, scenario, lo, 'tollgate-miss');
     if (!direct || !bare || !miss) continue;
     const label = scenario === 'chat' ? 'non-streaming' : 'streaming (whole stream)';
     out.push(`${label}, concurrency ${lo}: the gateway (cache miss) adds ${signed(miss.p50 - direct.p50, 3)} ms p50 / ` +
-      `${signed(miss.p99 - direct.p99, 3)} ms p99 over direct; the bare undici passthrough adds ` +
+      `${signed(miss.p99 - direct.p99, 3)} ms p99 over direct; the bare node:http passthrough (same upstream client as the gateway) adds ` +
       `${signed(bare.p50 - direct.p50, 3)} / ${signed(bare.p99 - direct.p99, 3)} ms, so Tollgate's own share is ` +
       `${signed(miss.p50 - bare.p50, 3)} ms p50 / ${signed(miss.p99 - bare.p99, 3)} ms p99.${skew(d, direct, bare, miss)}`);
-    const cpu = cs.map((c) => [cellOf(d, scenario, c, 'tollgate-miss'), cellOf(d, scenario, c, 'bare-undici')] as const)
+    const cpu = cs.map((c) => [cellOf(d, scenario, c, 'tollgate-miss'), cellOf(d, scenario, c, REF)] as const)
       .filter(([m, b]) => m && b).map(([m, b]) => m!.cpuMsPerReq / b!.cpuMsPerReq);
     const missHi = cellOf(d, scenario, hi, 'tollgate-miss');
-    const bareHi = cellOf(d, scenario, hi, 'bare-undici');
+    const bareHi = cellOf(d, scenario, hi, REF);
     if (cpu.length && missHi && bareHi) {
       out.push(`${label}: CPU per request is ${f(geomean(cpu), 1)}× the bare passthrough's (geometric mean over concurrency ${cs.join('/')}); ` +
         `at concurrency ${hi} the gateway serves ${int(missHi.rps)} req/s = ${f(missHi.rps / bareHi.rps, 2)}× the bare passthrough ` +
@@ -147,10 +149,10 @@ export function summary(d: BenchData): string[] {
     }
   }
   const t = d.ttfb;
-  if (t.direct && t['bare-undici'] && t['tollgate-miss']) {
+  if (t.direct && t[REF] && t['tollgate-miss']) {
     out.push(`Streaming time to first byte (sequential): gateway ${signed(t['tollgate-miss'].p50 - t.direct.p50, 3)} ms p50 / ` +
-      `${signed(t['tollgate-miss'].p99 - t.direct.p99, 3)} ms p99 over direct, bare undici ` +
-      `${signed(t['bare-undici'].p50 - t.direct.p50, 3)} / ${signed(t['bare-undici'].p99 - t.direct.p99, 3)} ms.`);
+      `${signed(t['tollgate-miss'].p99 - t.direct.p99, 3)} ms p99 over direct, bare node:http ` +
+      `${signed(t[REF].p50 - t.direct.p50, 3)} / ${signed(t[REF].p99 - t.direct.p99, 3)} ms.`);
   }
   const hits = cs.map((c) => cellOf(d, 'chat', c, 'tollgate-hit')).filter((x): x is LoadResult => !!x);
   if (hits.length) {
