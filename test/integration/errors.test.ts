@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../support/start-gateway';
@@ -30,7 +30,27 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Sends raw bytes to the proxy port and returns everything it answers before closing. */
+function sendRawHttp(gw: TestGateway, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(gw.addresses.proxyPort, '127.0.0.1', () => socket.write(bytes));
+    let answer = '';
+    socket.on('data', (d) => { answer += d.toString(); });
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
 describe('client mistakes', () => {
+  it('malformed HTTP gets an OpenAI-shaped 400, and header floods a 431', async () => {
+    const bad = await sendRawHttp(t, 'POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: nope\r\n\r\n');
+    expect(bad).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(bad.slice(bad.indexOf('\r\n\r\n') + 4)).error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_request' });
+    const flood = await sendRawHttp(t, `GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(flood).toMatch(/^HTTP\/1\.1 431 /);
+    await expectStillServing();
+  });
+
   it('bad JSON is 400 invalid_json', async () => {
     const res = await postRaw(t, '/v1/chat/completions', '{"model": "gpt-4o-mini", "messages": [');
     expect(res.status).toBe(400);

@@ -88,9 +88,13 @@ export function createProxyServer(deps: PipelineDeps, bindHost: string) {
         if (inFlight === 0 && onIdle) onIdle();
       });
   });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy();
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) { socket.destroy(); return; }
+    const tooBig = err.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify(toOpenAIErrorBody(new GatewayError(tooBig ? 431 : 400, 'invalid_request_error', 'invalid_request',
+      tooBig ? 'The request headers are too large.' : `Malformed HTTP request (${err.code ?? 'parse error'}).`)));
+    socket.end(`HTTP/1.1 ${tooBig ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nconnection: close\r\n` +
+      `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   });
 
   return {

@@ -7,7 +7,7 @@ import { pumpBody } from '../../stream/pump';
 import { ResponsesStreamAccumulator } from '../../stream/responses-stream';
 import type { ProviderConfig } from '../../providers/provider-settings';
 import type { RequestContext } from '../context';
-import type { PipelineDeps, Stage } from '../stage';
+import type { Stage } from '../stage';
 import { readCapped, toUpstreamHttpError } from '../upstream-error';
 import { writeStandardHeaders } from './respond';
 
@@ -37,7 +37,7 @@ export const dispatch: Stage = {
       if (ctx.endpoint === 'passthrough' || ctx.endpoint === 'models') return await pipeRaw(ctx, res);
       if (res.status >= 400) throw await toUpstreamHttpError(provider.id, res.status, res.headers, res.body);
       const contentType = String(res.headers['content-type'] ?? '');
-      if (ctx.stream && contentType.includes('text/event-stream')) return await pipeStream(ctx, deps, res);
+      if (ctx.stream && contentType.includes('text/event-stream')) return await pipeStream(ctx, res);
       return await holdAnswer(ctx, res);
     } catch (err) {
       throw toBrokenBodyError(err, provider);
@@ -80,7 +80,7 @@ async function holdAnswer(ctx: RequestContext, res: UpstreamResponse) {
   ctx.reply = { kind: 'json', status: res.status, headers: ctx.responseHeaders, body: raw };
 }
 
-async function pipeStream(ctx: RequestContext, deps: PipelineDeps, res: UpstreamResponse) {
+async function pipeStream(ctx: RequestContext, res: UpstreamResponse) {
   const chat = ctx.endpoint === 'chat.completions' ? new ChatStreamAccumulator(!ctx.clientWantsUsage) : null;
   const responses = chat ? null : new ResponsesStreamAccumulator();
   ctx.responseHeaders = copyResponseHeaders(res.headers);
