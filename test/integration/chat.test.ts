@@ -62,6 +62,21 @@ describe('plain chat', () => {
     expect(trace.costUsd).toBeCloseTo(expectedCost, 12);
   });
 
+  it('prices by the snapshot the provider answered with when the requested name is not in the table', async () => {
+    const usage = { prompt_tokens: 1000, completion_tokens: 500 };
+    const { response } = await client.chat.completions
+      .create(
+        { model: 'my-team-default', messages: [{ role: 'user', content: 'hi' }] },
+        { headers: { 'x-mock-usage': JSON.stringify(usage), 'x-mock-model': 'gpt-4o-mini-2024-07-18' } },
+      )
+      .withResponse();
+    const expectedCost = (1000 * 0.15 + 500 * 0.6) / 1e6;
+    expect(Number(response.headers.get('x-tollgate-cost-usd'))).toBeCloseTo(expectedCost, 12);
+    const trace = await fetchTrace(t, response.headers.get('x-tollgate-trace-id'));
+    expect(trace).toMatchObject({ modelRequested: 'my-team-default', modelUsed: 'gpt-4o-mini-2024-07-18' });
+    expect(trace.costUsd).toBeCloseTo(expectedCost, 12);
+  });
+
   it('passes the request body upstream unchanged', async () => {
     await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], temperature: 0.3 });
     expect(lastCall().body).toEqual({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], temperature: 0.3 });

@@ -1,5 +1,5 @@
 import { preamble, sendCutJson, sseData, streamFrames, streamMode, type Frame } from './behaviour.js';
-import { errorBody, missingParamError, nowSeconds, pieces, RATE_LIMIT_OK_HEADERS, sendError, sendJson } from './http.js';
+import { errorBody, headerValue, missingParamError, nowSeconds, pieces, RATE_LIMIT_OK_HEADERS, sendError, sendJson } from './http.js';
 import { applyUsageOverride, chatUsage, contentText, estimateTokens } from './usage.js';
 import type { Ctx } from './types.js';
 
@@ -62,12 +62,14 @@ export async function handleChat(ctx: Ctx): Promise<void> {
   );
   const id = `chatcmpl-mock${ctx.nextId()}`;
   const created = nowSeconds();
+  // like OpenAI answering "gpt-4o" as "gpt-4o-2024-08-06": tests pick the snapshot name
+  const answeredModel = headerValue(ctx, 'x-mock-model') ?? model;
   const usage = chatUsage(tokens);
 
   if (stream) {
     const includeUsage = body.stream_options?.include_usage === true;
     const contentPieces = mode.pieces && !answer.toolCall ? mode.pieces : pieces(answerText);
-    const frames = chatFrames({ id, created, model, answer, contentPieces, usage: includeUsage ? usage : undefined });
+    const frames = chatFrames({ id, created, model: answeredModel, answer, contentPieces, usage: includeUsage ? usage : undefined });
     await streamFrames(ctx, frames, mode);
     return;
   }
@@ -86,7 +88,7 @@ export async function handleChat(ctx: Ctx): Promise<void> {
     id,
     object: 'chat.completion',
     created,
-    model,
+    model: answeredModel,
     choices: [{ index: 0, message, logprobs: null, finish_reason: answer.finishReason }],
     usage,
     system_fingerprint: 'fp_mock',

@@ -23,7 +23,8 @@ export const cacheStore: Stage = {
       project: ctx.project.slug,
       namespace: c.namespace!,
       endpoint: ctx.endpoint,
-      model: ctx.modelUsed ?? ctx.modelRequested ?? '',
+      // the name the client asked for: what people filter the cache browser by
+      model: ctx.modelRequested ?? ctx.modelUsed ?? '',
       // shown in the cache browser: keys pasted into prompts never reach it (the answer stays byte-exact)
       prompt: redactSecrets(extractPromptText(ctx.endpoint, ctx.body).slice(0, 4000)),
       requestJson: redactSecrets(ctx.rawBody!.toString('utf8')),

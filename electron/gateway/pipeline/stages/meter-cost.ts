@@ -1,4 +1,4 @@
-import { computeCostUsd, normalizeUsage } from '../../cost/pricing';
+import { computeCostUsd, normalizeUsage, resolvePrice } from '../../cost/pricing';
 import { estimateTokens, extractPromptText } from '../../cache/prompt-text';
 import type { Stage } from '../stage';
 
@@ -6,7 +6,7 @@ import type { Stage } from '../stage';
 export const meterCost: Stage = {
   name: 'meter-cost',
   always: true,
-  run(ctx) {
+  run(ctx, deps) {
     if (ctx.cache.status === 'hit') return; // cost 0 and savings were set at lookup
     if (ctx.answer?.usage) ctx.usage = normalizeUsage(ctx.answer.usage);
     if (!ctx.usage && ctx.stream && ctx.body && ctx.streamedText !== null) {
@@ -18,6 +18,8 @@ export const meterCost: Stage = {
       ctx.usageEstimated = true;
     }
     if (typeof ctx.answer?.model === 'string') ctx.modelUsed = ctx.answer.model;
+    // the provider may name a priced snapshot for a name the table does not know (e.g. a "-latest" alias)
+    if (!ctx.price && ctx.modelUsed) ctx.price = resolvePrice(deps.pricing, ctx.modelUsed);
     ctx.costUsd = ctx.usage && ctx.price ? computeCostUsd(ctx.price, ctx.usage) : null;
   },
 };
