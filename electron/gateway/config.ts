@@ -26,6 +26,8 @@ export interface GatewayOptions {
   drainTimeoutMs?: number;
   /** better-sqlite3 native binary to load (the desktop build passes its Electron-ABI copy) */
   sqliteNativeBinding?: string;
+  /** days of trace history to keep (default 30, or TOLLGATE_RETENTION_DAYS); the admin API can change it */
+  retentionDays?: number;
   /** pricing table to load instead of the bundled resources/pricing.json */
   pricingFile?: string;
   /** clock, injectable for tests */

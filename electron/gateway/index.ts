@@ -23,6 +23,7 @@ import { createProjectsRepo } from './store/repos/projects-repo';
 import { createSettingsRepo } from './store/repos/settings-repo';
 import { createSpendRepo } from './store/repos/spend-repo';
 import { createTracesRepo } from './store/repos/traces-repo';
+import { createRetention } from './store/retention';
 
 export type { GatewayOptions };
 export const VERSION = '0.1.0';
@@ -99,10 +100,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     return { proxyUrl, adminUrl, dashboardUrl: `${adminUrl}/#token=${adminToken}`, proxyPort: ports.proxy, adminPort: ports.admin };
   };
   const proxy = createProxyServer(deps, host);
-  const model = createAdminModel(deps, () => ({
-    version: VERSION, proxyUrl: addressesOf().proxyUrl, adminUrl: addressesOf().adminUrl,
-    uptimeSec: Math.round((now() - startedAt) / 1000),
-  }), () => [ports.proxy, ports.admin]);
+  const envRetention = env.TOLLGATE_RETENTION_DAYS ? Number(env.TOLLGATE_RETENTION_DAYS) : undefined;
+  const retention = createRetention(store, deps.traces, settings, now, options.retentionDays ?? envRetention);
+  const model = createAdminModel(deps, {
+    info: () => ({
+      version: VERSION, proxyUrl: addressesOf().proxyUrl, adminUrl: addressesOf().adminUrl,
+      uptimeSec: Math.round((now() - startedAt) / 1000),
+    }),
+    ownPorts: () => [ports.proxy, ports.admin],
+    retention,
+  });
   const admin = createAdminServer({
     model, events, token: adminToken, bindHost: host, dashboardDir: options.dashboardDir ?? null, log, now,
     port: () => ports.admin,
@@ -127,7 +134,12 @@ export function createGateway(options: GatewayOptions): Gateway {
         await this.stop();
         throw err;
       }
-      sweep = setInterval(() => deps.exactCache.sweepExpired(), SWEEP_EVERY_MS);
+      const sweepOld = () => {
+        deps.exactCache.sweepExpired();
+        retention.sweep().catch((err: unknown) => log.error('retention sweep failed', { err }));
+      };
+      sweepOld();
+      sweep = setInterval(sweepOld, SWEEP_EVERY_MS);
       sweep.unref();
       return addressesOf();
     },

@@ -147,6 +147,11 @@ export interface SpendRow {
   completionTokens: number;
 }
 
+export interface GatewaySettings {
+  /** traces (with their bodies) older than this many days are deleted; spend rollups are kept */
+  retentionDays: number;
+}
+
 export interface Health {
   ok: true;
   version: string;

@@ -12,6 +12,7 @@ export const ADMIN_ROUTES = {
   cacheEntry: (id: string) => `${ADMIN_PREFIX}/cache/entries/${encodeURIComponent(id)}`,
   cacheInvalidate: `${ADMIN_PREFIX}/cache/invalidate`,
   spend: `${ADMIN_PREFIX}/spend`,
+  settings: `${ADMIN_PREFIX}/settings`,
   providers: `${ADMIN_PREFIX}/providers`,
   provider: (id: string) => `${ADMIN_PREFIX}/providers/${encodeURIComponent(id)}`,
 } as const;

@@ -1,8 +1,9 @@
-import type { BudgetMode, CacheInvalidate, CachePolicy, Health, Project, ProjectCreate, ProjectPatch, ProviderUpdate, SpendGroupBy } from '../../../shared/api/dto';
+import type { BudgetMode, CacheInvalidate, CachePolicy, GatewaySettings, Health, Project, ProjectCreate, ProjectPatch, ProviderUpdate, SpendGroupBy } from '../../../shared/api/dto';
 import type { CacheEntryQuery, TraceQuery } from '../../../shared/api/routes';
 import { badRequest, GatewayError } from '../errors';
 import type { PipelineDeps } from '../pipeline/stage';
 import type { ProjectRecord } from '../store/repos/projects-repo';
+import type { Retention } from '../store/retention';
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const POLICIES = new Set<CachePolicy>(['deterministic', 'always', 'off']);
@@ -37,7 +38,14 @@ function checkProjectFields(p: ProjectPatch) {
 }
 
 /** What the admin API does, apart from HTTP (httptoolkit-server's ApiModel habit). */
-export function createAdminModel(deps: PipelineDeps, info: () => Omit<Health, 'ok'>, ownPorts: () => number[]) {
+export interface AdminModelExtras {
+  info: () => Omit<Health, 'ok'>;
+  /** the gateway's own ports, which no upstream may point at */
+  ownPorts: () => number[];
+  retention: Retention;
+}
+
+export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention }: AdminModelExtras) {
   const withSpend = (p: ProjectRecord, totals: Map<string, { todayUsd: number; monthUsd: number }>): Project =>
     ({ ...p, spend: totals.get(p.slug) ?? { todayUsd: 0, monthUsd: 0 } });
   const totals = () => { deps.store.flush(); return deps.spend.totalsByProject(deps.now()); };
@@ -94,6 +102,18 @@ export function createAdminModel(deps: PipelineDeps, info: () => Omit<Health, 'o
       const removed = deps.exactCache.invalidate(f);
       if (!f.dryRun) deps.events.publish({ type: 'cache', action: 'invalidated', removed });
       return { removed, dryRun: f.dryRun === true };
+    },
+    getSettings(): GatewaySettings { return { retentionDays: retention.days }; },
+    patchSettings(patch: Partial<GatewaySettings>): GatewaySettings {
+      if (!patch || typeof patch !== 'object') throw badRequest('The body must be a JSON object.');
+      if (patch.retentionDays !== undefined) {
+        if (!Number.isInteger(patch.retentionDays) || patch.retentionDays < 1 || patch.retentionDays > 3650) {
+          throw badRequest('retentionDays must be a whole number of days from 1 to 3650.', 'retentionDays');
+        }
+        retention.setDays(patch.retentionDays);
+        void retention.sweep();
+      }
+      return { retentionDays: retention.days };
     },
     listProviders() { return { items: deps.providers.list() }; },
     updateProvider(id: string, patch: ProviderUpdate) {

@@ -1,4 +1,4 @@
-import type { CacheInvalidate, ProjectCreate, ProjectPatch, ProviderUpdate } from '../../../shared/api/dto';
+import type { CacheInvalidate, GatewaySettings, ProjectCreate, ProjectPatch, ProviderUpdate } from '../../../shared/api/dto';
 import type { CacheEntryQuery, TraceQuery } from '../../../shared/api/routes';
 import type { AdminModel } from './admin-model';
 
@@ -40,6 +40,8 @@ const ROUTES: Route[] = [
     method: 'GET', pattern: /^\/admin\/v1\/spend$/, handler: (m, { query: q }) =>
       m.spend(str(q, 'groupBy') ?? 'project', { project: str(q, 'project'), from: str(q, 'from'), to: str(q, 'to') }),
   },
+  { method: 'GET', pattern: /^\/admin\/v1\/settings$/, handler: (m) => m.getSettings() },
+  { method: 'PATCH', pattern: /^\/admin\/v1\/settings$/, handler: (m, { body }) => m.patchSettings(body as Partial<GatewaySettings>) },
   { method: 'GET', pattern: /^\/admin\/v1\/providers$/, handler: (m) => m.listProviders() },
   { method: 'PUT', pattern: /^\/admin\/v1\/providers\/([^/]+)$/, handler: (m, { params, body }) => m.updateProvider(params[0]!, body as ProviderUpdate) },
 ];

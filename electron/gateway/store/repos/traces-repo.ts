@@ -48,6 +48,7 @@ export function createTracesRepo(db: Database.Database) {
     response_body, streamed_text) VALUES (?, ?, ?, ?, ?, ?)`);
   const selectOne = db.prepare('SELECT * FROM traces WHERE id = ?');
   const selectBodies = db.prepare('SELECT * FROM trace_bodies WHERE trace_id = ?');
+  const deleteOldChunk = db.prepare('DELETE FROM traces WHERE seq IN (SELECT seq FROM traces WHERE ts < ? ORDER BY seq LIMIT ?)');
 
   return {
     insert(t: Trace, bodies: TraceBodies) {
@@ -76,6 +77,11 @@ export function createTracesRepo(db: Database.Database) {
       const more = rows.length > limit;
       const page = more ? rows.slice(0, limit) : rows;
       return { items: page.map(toTrace), nextCursor: more ? String(page[page.length - 1]!.seq) : null };
+    },
+
+    /** deletes at most `limit` traces older than `before` (bodies go with them); returns how many went */
+    deleteOlderThan(before: number, limit: number): number {
+      return deleteOldChunk.run(before, limit).changes;
     },
 
     get(id: string): TraceDetail | undefined {
