@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { CacheEntry, CacheInvalidate } from '../../../shared/api/dto';
+import type { CacheInvalidate } from '../../../shared/api/dto';
 import type { Store } from '../store/db';
 import type { CacheRepo, StoredEntry } from '../store/repos/cache-repo';
 
@@ -55,17 +55,7 @@ export function createExactCache(store: Store, repo: CacheRepo, now: () => numbe
       for (const id of ids) memory.delete(id);
       return ids.length;
     },
-    clearMemory() {
-      memory.clear();
-    },
   };
 }
 
 export type ExactCache = ReturnType<typeof createExactCache>;
-
-export function toCacheEntry(e: StoredEntry): CacheEntry {
-  return {
-    id: e.id, project: e.project, model: e.model, endpoint: e.endpoint, layer: 'exact', prompt: e.prompt,
-    createdAt: e.createdAt, expiresAt: e.expiresAt, hits: 0, savedUsd: 0, costUsd: e.costUsd, tags: e.tags,
-  };
-}

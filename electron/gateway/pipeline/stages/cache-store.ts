@@ -1,5 +1,5 @@
 import { extractPromptText } from '../../cache/prompt-text';
-import { toCacheEntry } from '../../cache/exact-cache';
+import { toCacheEntry } from '../../store/repos/cache-repo';
 import { redactSecrets } from '../../log';
 import type { Stage } from '../stage';
 

@@ -28,15 +28,17 @@ const SORT: Record<NonNullable<CacheEntryQuery['sort']>, string> = {
   age: 'created_at DESC, id', hits: 'hits DESC, id', saved: 'saved_usd DESC, id',
 };
 
-function toEntry(r: Row): CacheEntry {
+/** An entry as the admin API and events show it; hit counts live only in SQLite. */
+export function toCacheEntry(e: StoredEntry, hits = 0, savedUsd = 0): CacheEntry {
   return {
-    id: r.id, project: r.project, model: r.model, endpoint: r.endpoint as Endpoint, layer: 'exact', prompt: r.prompt,
-    createdAt: r.created_at, expiresAt: r.expires_at, hits: r.hits, savedUsd: r.saved_usd, costUsd: r.cost_usd,
-    tags: r.tags ? r.tags.split(',') : [],
+    id: e.id, project: e.project, model: e.model, endpoint: e.endpoint, layer: 'exact', prompt: e.prompt,
+    createdAt: e.createdAt, expiresAt: e.expiresAt, hits, savedUsd, costUsd: e.costUsd, tags: e.tags,
   };
 }
 
-export function toStored(r: Row): StoredEntry {
+const toEntry = (r: Row): CacheEntry => toCacheEntry(toStored(r), r.hits, r.saved_usd);
+
+function toStored(r: Row): StoredEntry {
   return {
     id: r.id, project: r.project, namespace: r.namespace, endpoint: r.endpoint as Endpoint, model: r.model,
     prompt: r.prompt, requestJson: r.request_json, responseBody: r.response_body, usageJson: r.usage_json,
