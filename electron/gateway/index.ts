@@ -101,7 +101,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
   const proxy = createProxyServer(deps, host);
   const envRetention = env.TOLLGATE_RETENTION_DAYS ? Number(env.TOLLGATE_RETENTION_DAYS) : undefined;
-  const retention = createRetention(store, deps.traces, settings, now, options.retentionDays ?? envRetention);
+  const retention = createRetention(store, deps.traces, settings, now, (err) => log.error('retention sweep failed', { err }),
+    options.retentionDays ?? envRetention);
   const model = createAdminModel(deps, {
     info: () => ({
       version: VERSION, proxyUrl: addressesOf().proxyUrl, adminUrl: addressesOf().adminUrl,
@@ -136,7 +137,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       const sweepOld = () => {
         deps.exactCache.sweepExpired();
-        retention.sweep().catch((err: unknown) => log.error('retention sweep failed', { err }));
+        void retention.sweep();
       };
       sweepOld();
       sweep = setInterval(sweepOld, SWEEP_EVERY_MS);

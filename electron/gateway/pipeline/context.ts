@@ -6,6 +6,7 @@ import type { ProviderConfig } from '../providers/provider-settings';
 import type { ProjectRecord } from '../store/repos/projects-repo';
 import type { StoredEntry } from '../store/repos/cache-repo';
 import type { GatewayError } from '../errors';
+import { redactSecrets } from '../log';
 import type { Cancellation } from '../http/upstream-client';
 
 /** What the respond stage sends when no stage streamed the answer itself. */
@@ -34,6 +35,8 @@ export interface RequestContext {
   /** the client's own provider key, passed through when it sent one */
   clientKey: string | null;
   rawBody: Buffer | null;
+  /** rawBody as text with key-like strings removed; made on first use (see redactedRequestText) */
+  redactedRequest: string | null;
   body: Record<string, unknown> | null;
   stream: boolean;
   clientWantsUsage: boolean;
@@ -73,4 +76,10 @@ export interface RequestContext {
   /** set when the client goes away, so the upstream call stops too */
   cancel: Cancellation;
   clientGone: boolean;
+}
+
+/** The request as the trace and the cache browser keep it: decoded and redacted once, whoever asks first. */
+export function redactedRequestText(ctx: RequestContext): string | null {
+  if (ctx.redactedRequest === null && ctx.rawBody) ctx.redactedRequest = redactSecrets(ctx.rawBody.toString('utf8'));
+  return ctx.redactedRequest;
 }

@@ -79,7 +79,7 @@ export function createProviderSettings(opts: {
         if (patch.apiKey === null) delete secrets.openai; else secrets.openai = patch.apiKey;
         saveSecrets();
       }
-      openai = toConfig('openai', 'openai', baseUrl, apiKey);
+      openai = toConfig('openai', patch.kind ?? openai.kind, baseUrl, apiKey);
       if (patch.baseUrl !== undefined) opts.settings.set('provider.openai.baseUrl', baseUrl);
       return { id, kind: openai.kind, baseUrl: openai.baseUrl, hasApiKey: apiKey !== null };
     },

@@ -26,7 +26,7 @@ function newTraceId(): string {
 function createContext(req: IncomingMessage, res: ServerResponse, deps: PipelineDeps, project: string, path: string, endpoint: RequestContext['endpoint']): RequestContext {
   return {
     id: newTraceId(), startedAt: deps.now(), t0: performance.now(), req, res, method: req.method ?? 'GET', path, endpoint,
-    projectSlug: project, project: null, user: null, feature: null, tags: [], clientKey: null, rawBody: null, body: null,
+    projectSlug: project, project: null, user: null, feature: null, tags: [], clientKey: null, rawBody: null, redactedRequest: null, body: null,
     stream: false, clientWantsUsage: false, modelRequested: null, modelUsed: null, provider: null, price: null,
     cache: { status: 'bypass', layer: null, reason: null, directive: null, noStore: false, key: null, namespace: null, ttlSec: null, tags: [], hit: null },
     answer: null, answerComplete: false, streamedText: null, upstreamStatus: null, responseHeaders: {}, usage: null,

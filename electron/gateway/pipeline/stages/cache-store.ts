@@ -1,6 +1,7 @@
 import { extractPromptText } from '../../cache/prompt-text';
 import { toCacheEntry } from '../../store/repos/cache-repo';
 import { redactSecrets } from '../../log';
+import { redactedRequestText } from '../context';
 import type { Stage } from '../stage';
 
 /** Stores complete, successful answers; streams are stored only when they ended properly, never half-way. */
@@ -27,7 +28,7 @@ export const cacheStore: Stage = {
       model: ctx.modelRequested ?? ctx.modelUsed ?? '',
       // shown in the cache browser: keys pasted into prompts never reach it (the answer stays byte-exact)
       prompt: redactSecrets(extractPromptText(ctx.endpoint, ctx.body).slice(0, 4000)),
-      requestJson: redactSecrets(ctx.rawBody!.toString('utf8')),
+      requestJson: redactedRequestText(ctx)!,
       responseBody: body,
       usageJson: ctx.answer.usage ? JSON.stringify(ctx.answer.usage) : null,
       costUsd: ctx.costUsd,

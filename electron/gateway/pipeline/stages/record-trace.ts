@@ -2,14 +2,14 @@ import { performance } from 'node:perf_hooks';
 import type { Trace } from '../../../../shared/api/dto';
 import { redactSecrets } from '../../log';
 import { redactHeaders } from '../../proxy/forward-headers';
-import type { RequestContext } from '../context';
+import { redactedRequestText, type RequestContext } from '../context';
 import type { Stage } from '../stage';
 
 const MAX_STORED_BODY = 256 * 1024;
 
-function capBody(text: string | null): string | null {
+function capBody(text: string | null, isRedacted = false): string | null {
   if (text === null) return null;
-  const clean = redactSecrets(text);
+  const clean = isRedacted ? text : redactSecrets(text);
   return clean.length > MAX_STORED_BODY ? clean.slice(0, MAX_STORED_BODY) + `…[truncated ${clean.length - MAX_STORED_BODY} chars]` : clean;
 }
 
@@ -67,7 +67,7 @@ export const recordTrace: Stage = {
     const bodies = {
       requestHeaders: redactHeaders(ctx.req.headers),
       responseHeaders: redactHeaders(ctx.res.getHeaders() as Record<string, string>),
-      requestBody: capBody(ctx.rawBody ? ctx.rawBody.toString('utf8') : null),
+      requestBody: capBody(redactedRequestText(ctx), true),
       responseBody: capBody(responseText(ctx)),
       streamedText: capBody(ctx.streamedText),
     };
