@@ -1,19 +1,17 @@
 import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../support/start-gateway';
+import { describe, expect, it } from 'vitest';
+import { useSharedGateway, type TestGateway } from '../support/start-gateway';
 import { catchApiError, fetchLatestTrace, fetchTrace, postRaw } from '../support/wire';
 
 let t: TestGateway;
 let client: OpenAI;
 let clock = Date.now();
 
-beforeAll(async () => {
-  t = await startTestGateway({ now: () => clock });
-  client = t.client();
+useSharedGateway({ now: () => clock }, (gw) => {
+  t = gw;
+  client = gw.client();
 });
-afterAll(() => t.close());
-beforeEach(() => t.mock.reset());
 
 const chats = () => t.mock.count('/chat/completions');
 const ask = (content: string, extra: Partial<ChatCompletionCreateParamsNonStreaming> = {}): ChatCompletionCreateParamsNonStreaming =>

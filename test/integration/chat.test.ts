@@ -1,18 +1,16 @@
 import type OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionTool } from 'openai/resources/chat/completions';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../support/start-gateway';
+import { describe, expect, it } from 'vitest';
+import { useSharedGateway, type TestGateway } from '../support/start-gateway';
 import { fetchTrace } from '../support/wire';
 
 let t: TestGateway;
 let client: OpenAI;
 
-beforeAll(async () => {
-  t = await startTestGateway();
-  client = t.client();
+useSharedGateway({}, (gw) => {
+  t = gw;
+  client = gw.client();
 });
-afterAll(() => t.close());
-beforeEach(() => t.mock.reset());
 
 const lastCall = () => t.mock.calls[t.mock.calls.length - 1]!;
 

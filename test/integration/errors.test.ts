@@ -1,18 +1,16 @@
 import { connect, createServer } from 'node:net';
 import OpenAI, { APIError } from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../support/start-gateway';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, useSharedGateway, type TestGateway } from '../support/start-gateway';
 import { catchApiError, fetchLatestTrace, fetchTrace, postRaw } from '../support/wire';
 
 let t: TestGateway;
 let client: OpenAI;
 
-beforeAll(async () => {
-  t = await startTestGateway({ maxBodyBytes: 1024 });
-  client = t.client();
+useSharedGateway({ maxBodyBytes: 1024 }, (gw) => {
+  t = gw;
+  client = gw.client();
 });
-afterAll(() => t.close());
-beforeEach(() => t.mock.reset());
 
 const hello = (model = 'gpt-4o-mini') => ({ model, messages: [{ role: 'user' as const, content: 'hello' }] });
 

@@ -1,19 +1,17 @@
 import type OpenAI from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mockEmbedding } from '../support/mock-upstream';
-import { startTestGateway, type TestGateway } from '../support/start-gateway';
+import { useSharedGateway, type TestGateway } from '../support/start-gateway';
 import { fetchLatestTrace, fetchTrace } from '../support/wire';
 
 let t: TestGateway;
 let client: OpenAI;
 
-beforeAll(async () => {
-  t = await startTestGateway();
-  client = t.client();
+useSharedGateway({}, (gw) => {
+  t = gw;
+  client = gw.client();
 });
-afterAll(() => t.close());
-beforeEach(() => t.mock.reset());
 
 const lastCall = () => t.mock.calls[t.mock.calls.length - 1]!;
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createGateway, type Gateway, type GatewayAddresses, type GatewayOptions } from '../../electron/gateway/index';
 import { startMockUpstream, type MockUpstream } from './mock-upstream';
 
@@ -63,4 +64,18 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * One gateway shared by a test file: started before its tests, closed after them, and the mock's call
+ * record cleared before each test. `onReady` receives it (assign it to the file's variables there).
+ */
+export function useSharedGateway(options: Partial<GatewayOptions>, onReady: (t: TestGateway) => void): void {
+  let gw: TestGateway | undefined;
+  beforeAll(async () => {
+    gw = await startTestGateway(options);
+    onReady(gw);
+  });
+  afterAll(() => gw?.close());
+  beforeEach(() => gw?.mock.reset());
 }
