@@ -210,6 +210,21 @@ describe('projects', () => {
     expect(chats()).toBe(3);
   });
 
+  it('pausing caching (the desktop tray) turns every lookup off until resumed', async () => {
+    await call(client, ask('pause me'));
+    t.gateway.setCachingPaused(true);
+    try {
+      const paused = await call(client, ask('pause me'));
+      expect(paused.cache).toBe('off');
+      expect(paused.headers.get('x-tollgate-cache-reason')).toBe('caching is paused');
+      expect(chats()).toBe(2);
+    } finally {
+      t.gateway.setCachingPaused(false);
+    }
+    expect((await call(client, ask('pause me'))).cache).toBe('hit');
+    expect(chats()).toBe(2);
+  });
+
   it('keeps each /p/<slug>/v1 namespace apart', async () => {
     const a = t.client({ project: 'iso-a' });
     const b = t.client({ project: 'iso-b' });
