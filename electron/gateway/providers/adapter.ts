@@ -1,0 +1,44 @@
+import type { Endpoint } from '../../../shared/api/dto';
+import type { ProviderConfig } from './provider-settings';
+
+/** What the gateway sends upstream for one attempt. */
+export interface UpstreamCall {
+  /** path below the provider's origin, e.g. /v1/chat/completions or /v1/messages */
+  path: string;
+  headers: Record<string, string>;
+  body: string | Buffer | null;
+}
+
+/** Turns an upstream SSE body into OpenAI chat-completion SSE, chunk by chunk (no buffering beyond one event). */
+export interface StreamTranslator {
+  /** upstream bytes in; OpenAI SSE text out ('' when nothing completed yet) */
+  push(chunk: Buffer): string;
+  /** at upstream end: whatever must still go out (e.g. the usage chunk, `data: [DONE]`) */
+  finish(): string;
+}
+
+/**
+ * One provider protocol. OpenAI and OpenAI-compatible providers pass bodies through; others (Anthropic)
+ * translate an OpenAI request to their API and the answer back, so clients only ever speak OpenAI.
+ */
+export interface ProviderAdapter {
+  kind: string;
+  /** the endpoints this protocol can serve; others get a clear 400 */
+  supports(endpoint: Endpoint): boolean;
+  buildCall(input: {
+    endpoint: Endpoint;
+    /** the OpenAI-shaped request body, with `model` already set to the provider's model name */
+    body: Record<string, unknown>;
+    stream: boolean;
+    provider: ProviderConfig;
+    apiKey: string | null;
+    /** headers to forward (already filtered: no hop-by-hop, no client auth) */
+    headers: Record<string, string>;
+  }): UpstreamCall;
+  /** a whole upstream JSON answer → the OpenAI-shaped answer (identity for OpenAI) */
+  translateAnswer?(answer: Record<string, unknown>, requestedModel: string): Record<string, unknown>;
+  /** upstream SSE → OpenAI SSE; absent: bytes pass through untouched */
+  createStreamTranslator?(opts: { requestedModel: string; includeUsage: boolean }): StreamTranslator;
+  /** the provider's error body → a human message (used inside our 4xx/5xx envelope) */
+  readErrorMessage?(status: number, body: string): string;
+}
