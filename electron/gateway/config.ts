@@ -1,5 +1,6 @@
 import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
+import type { SecretStore } from './providers/secret-store';
 
 /** What a caller (CLI, desktop shell, tests) gives createGateway. */
 export interface GatewayOptions {
@@ -34,6 +35,8 @@ export interface GatewayOptions {
   now?: () => number;
   /** structured log sink; defaults to JSON lines on stderr */
   log?: (line: Record<string, unknown>) => void;
+  /** where provider keys are kept; default a 0600 secrets.json in dataDir (the desktop passes safeStorage) */
+  secretStore?: SecretStore;
   /** process env to read defaults from (tests pass their own) */
   env?: NodeJS.ProcessEnv;
 }

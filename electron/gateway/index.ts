@@ -81,7 +81,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     spendTracker: createSpendTracker(spend, now),
     cacheRepo,
     exactCache: createExactCache(store, cacheRepo, now),
-    providers: createProviderSettings({ dataDir: options.dataDir, settings, env, openai: options.openai }),
+    providers: createProviderSettings({ dataDir: options.dataDir, settings, env, openai: options.openai, secretStore: options.secretStore }),
     upstream,
     pricing: loadPricing(options.pricingFile ?? DEFAULT_PRICING_FILE),
     events,

@@ -6,4 +6,20 @@ export type AdminEvent =
   | { type: 'trace'; trace: Trace }
   | { type: 'spend'; project: string; todayUsd: number; monthUsd: number }
   | { type: 'cache'; action: 'stored'; entry: CacheEntry }
-  | { type: 'cache'; action: 'invalidated'; removed: number };
+  | { type: 'cache'; action: 'invalidated'; removed: number }
+  | BudgetAlertEvent;
+
+/** A project crossed 50/80/100 % of a cap, or its spend-velocity breaker tripped; sent once per threshold per period. */
+export interface BudgetAlertEvent {
+  type: 'budget-alert';
+  project: string;
+  /** which cap: the day's, the month's, or the USD-per-minute breaker */
+  period: 'daily' | 'monthly' | 'velocity';
+  /** percent of the cap reached (50, 80, 100); 100 for a tripped breaker */
+  threshold: number;
+  spentUsd: number;
+  capUsd: number;
+  /** when the cap resets (epoch ms): next local midnight, first of next month, or the end of the cool-down */
+  resetAt: number;
+  ts: number;
+}

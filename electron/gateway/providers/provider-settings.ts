@@ -1,9 +1,8 @@
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ProviderSettings, ProviderUpdate } from '../../../shared/api/dto';
 import { DEFAULT_OPENAI_BASE_URL } from '../config';
 import { badRequest, GatewayError } from '../errors';
 import type { SettingsRepo } from '../store/repos/settings-repo';
+import { createFileSecretStore, type SecretStore } from './secret-store';
 
 export interface ProviderConfig {
   id: string;
@@ -47,19 +46,14 @@ function toConfig(id: string, kind: ProviderConfig['kind'], baseUrl: string, api
  */
 export function createProviderSettings(opts: {
   dataDir: string; settings: SettingsRepo; env: NodeJS.ProcessEnv; openai?: { baseUrl?: string; apiKey?: string };
+  secretStore?: SecretStore;
 }) {
-  const secretsFile = join(opts.dataDir, 'secrets.json');
-  const secrets: Record<string, string> = existsSync(secretsFile)
-    ? JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string> : {};
-  const saveSecrets = () => {
-    writeFileSync(secretsFile, JSON.stringify(secrets), { mode: 0o600 });
-    chmodSync(secretsFile, 0o600);
-  };
+  const secrets = opts.secretStore ?? createFileSecretStore(opts.dataDir);
 
   // Deliberately not OPENAI_BASE_URL: that one points the user's code at Tollgate.
   const openaiBase = opts.settings.get('provider.openai.baseUrl') ?? opts.openai?.baseUrl
     ?? opts.env.TOLLGATE_OPENAI_BASE_URL ?? DEFAULT_OPENAI_BASE_URL;
-  const openaiKey = secrets.openai ?? opts.openai?.apiKey ?? opts.env.OPENAI_API_KEY ?? null;
+  const openaiKey = secrets.get('openai') ?? opts.openai?.apiKey ?? opts.env.OPENAI_API_KEY ?? null;
   let openai = toConfig('openai', 'openai', openaiBase, openaiKey);
 
   return {
@@ -76,8 +70,7 @@ export function createProviderSettings(opts: {
       let apiKey = openai.apiKey;
       if (patch.apiKey !== undefined) {
         apiKey = patch.apiKey;
-        if (patch.apiKey === null) delete secrets.openai; else secrets.openai = patch.apiKey;
-        saveSecrets();
+        secrets.set('openai', patch.apiKey);
       }
       openai = toConfig('openai', patch.kind ?? openai.kind, baseUrl, apiKey);
       if (patch.baseUrl !== undefined) opts.settings.set('provider.openai.baseUrl', baseUrl);
