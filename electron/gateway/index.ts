@@ -15,6 +15,8 @@ import { loadPricing } from './cost/load-pricing';
 import { createSpendTracker } from './cost/spend-tracker';
 import { createUpstreamClient } from './http/upstream-client';
 import { createLogger } from './log';
+import { createMetricsCollector } from './metrics/collector';
+import { createMetricsEndpoint } from './metrics/exposition';
 import type { PipelineDeps } from './pipeline/stage';
 import { checkNotLoop, createProviderSettings } from './providers/provider-settings';
 import { createProxyServer, DEFAULT_CLIENT_TIMEOUTS } from './proxy/server';
@@ -93,6 +95,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     instanceId: randomBytes(8).toString('hex'),
     state: { cachingPaused: false },
+    metrics: createMetricsCollector(),
   };
 
   const startedAt = now();
@@ -121,6 +124,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const admin = createAdminServer({
     model, events, token: adminToken, bindHost: host, dashboardDir: options.dashboardDir ?? null, log, now,
     port: () => ports.admin,
+    metrics: createMetricsEndpoint({ collector: deps.metrics, projects: () => model.listProjects().items, inFlight: () => proxy.inFlight }),
   });
   const adminSockets = trackSockets(admin);
   let sweep: NodeJS.Timeout | null = null;
