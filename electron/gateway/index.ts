@@ -55,7 +55,8 @@ const DEFAULT_PRICING_FILE = fileURLToPath(new URL('../../resources/pricing.json
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 
 async function listen(server: Server, port: number, host: string): Promise<number> {
-  server.listen(port, host);
+  // a deep accept queue: a burst of clients connecting at once (a batch job's 1,000 streams) must not see resets
+  server.listen({ port, host, backlog: 4096 });
   await once(server, 'listening');
   return (server.address() as AddressInfo).port;
 }
