@@ -25,10 +25,10 @@ export const budget: Stage = {
     if (until !== null && b.velocityUsdPerMin != null) throw velocityExceeded(project.slug, b.velocityUsdPerMin, until, deps.now());
 
     const payer: Payer = { project: project.slug, budget: b, user: ctx.user, feature: ctx.feature };
-    // unpriced (e.g. a local model) or uncapped: nothing to hold; settle still records what it cost
-    if (!ctx.price || !ctx.modelUsed || !ledger.hasCaps(payer)) return;
-    const worst = computeWorstCase(ctx.endpoint, ctx.body, ctx.modelUsed, ctx.price);
-    const held = ledger.tryReserve(payer, worst.usd, b.mode === 'alert');
+    if (!ledger.hasCaps(payer)) return; // uncapped: settle still records what it cost
+    const worst = worstCaseUsd(ctx);
+    if (worst === null) return; // unpriced (e.g. a local model): it cannot spend money
+    const held = ledger.tryReserve(payer, worst, b.mode === 'alert');
     if (held.reservation) {
       ctx.reservation = held.reservation;
       return;
@@ -45,6 +45,18 @@ export const budget: Stage = {
   },
 };
 
+/** The dearest worst case over the targets the request may go to (fallbacks included); null when none is priced. */
+function worstCaseUsd(ctx: RequestContext): number | null {
+  const targets = ctx.targets.length > 0 ? ctx.targets : [{ model: ctx.modelUsed ?? '', price: ctx.price }];
+  let worst: number | null = null;
+  for (const t of targets) {
+    if (!t.price) continue;
+    const usd = computeWorstCase(ctx.endpoint, ctx.body!, t.model, t.price).usd;
+    worst = worst === null ? usd : Math.max(worst, usd);
+  }
+  return worst;
+}
+
 /** Re-routes to the project's cheaper model and holds that model's worst case instead. */
 function downgrade(ctx: RequestContext, deps: PipelineDeps, payer: Payer, target: string) {
   const from = ctx.modelRequested ?? ctx.modelUsed!;
@@ -58,9 +70,9 @@ function downgrade(ctx: RequestContext, deps: PipelineDeps, payer: Payer, target
   // the cheaper answer must not be served later to someone asking for the model they named
   ctx.cache.status = 'bypass';
   ctx.cache.reason = `budget downgrade from ${from} to ${model}: not cached`;
-  if (!ctx.price) return; // an unpriced (local) model is never held back by a money cap
-  const worst = computeWorstCase(ctx.endpoint, ctx.body, model, ctx.price);
-  const held = deps.budgets.ledger.tryReserve(payer, worst.usd);
+  const worst = worstCaseUsd(ctx);
+  if (worst === null) return; // an unpriced (local) model is never held back by a money cap
+  const held = deps.budgets.ledger.tryReserve(payer, worst);
   if (!held.reservation) throw budgetExceeded(held.refusal, ` Even the downgrade model ${model} does not fit.`);
   ctx.reservation = held.reservation;
 }
