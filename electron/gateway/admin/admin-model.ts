@@ -5,7 +5,7 @@ import { badRequest, GatewayError } from '../errors';
 import type { PipelineDeps } from '../pipeline/stage';
 import type { ProjectRecord } from '../store/repos/projects-repo';
 import type { Retention } from '../store/retention';
-import { checkBudgetPatch, checkBudgetResult, checkLimitsPatch } from '../budget/validate';
+import { checkBudgetPatch, checkLimitsPatch } from '../budget/validate';
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const POLICIES = new Set<CachePolicy>(['deterministic', 'always', 'off']);
@@ -74,15 +74,12 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
         throw badRequest('slug must be 1-64 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit.', 'slug');
       }
       checkProjectFields(input);
-      if (input.budget) checkBudgetResult({ dailyUsd: null, monthlyUsd: null, mode: 'block', ...input.budget });
       if (deps.projects.get(input.slug)) throw new GatewayError(409, 'invalid_request_error', 'invalid_request', `Project ${input.slug} already exists; PATCH it instead.`);
       return withSpend(deps.projects.create(input), totals());
     },
     patchProject(slug: string, patch: ProjectPatch) {
       if (!patch || typeof patch !== 'object') throw badRequest('The body must be a JSON object.');
       checkProjectFields(patch);
-      const current = deps.projects.get(slug);
-      if (current && patch.budget) checkBudgetResult({ ...current.budget, ...patch.budget });
       const p = deps.projects.patch(slug, patch);
       if (!p) throw notFound(`Project ${slug}`);
       if (patch.budget && 'velocityUsdPerMin' in patch.budget) deps.budgets.velocity.reset(slug);

@@ -52,13 +52,6 @@ export function checkBudgetPatch(b: Partial<ProjectBudget>) {
   }
 }
 
-/** A budget as it will be after the patch: downgrade mode needs somewhere to downgrade to. */
-export function checkBudgetResult(b: ProjectBudget) {
-  if (b.mode === 'downgrade' && !b.downgradeModel) {
-    throw badRequest('budget.mode "downgrade" needs budget.downgradeModel: the cheaper model requests go to once a cap is reached.', 'budget.downgradeModel');
-  }
-}
-
 export function checkLimitsPatch(l: Partial<ProjectLimits>) {
   checkKeys(l as Record<string, unknown>, LIMIT_KEYS, 'limits');
   checkPositive(l.rpm, 'limits.rpm');

@@ -8,10 +8,8 @@ interface Row {
   budget_json: string; limits_json: string; created_at: number;
 }
 
-const DEFAULT_BUDGET: ProjectBudget = { dailyUsd: null, monthlyUsd: null, mode: 'block',
-  downgradeModel: null, perUser: null, perFeature: null, velocityUsdPerMin: null, velocityCooldownSec: null, timeZone: null };
-const DEFAULT_LIMITS: ProjectLimits = { rpm: null, tpm: null, concurrency: null,
-  rpmBurst: null, tpmBurst: null, perUser: null, queue: null };
+const DEFAULT_BUDGET: ProjectBudget = { dailyUsd: null, monthlyUsd: null, mode: 'block' };
+const DEFAULT_LIMITS: ProjectLimits = { rpm: null, tpm: null, concurrency: null };
 export const DEFAULT_CACHE_TTL_SEC = 7 * 24 * 3600;
 
 function toRecord(r: Row): ProjectRecord {
