@@ -6,6 +6,8 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createAdminModel } from './admin/admin-model';
 import { createAdminServer } from './admin/server';
+import { createBudgets } from './budget/budgets';
+import { isValidTimeZone, systemTimeZone } from './budget/periods';
 import { createEventHub, type EventHub } from './admin/event-hub';
 import { resolveAdminToken } from './admin-token';
 import { countProcessTimeouts, trackSockets, type GatewayDiagnostics } from './diagnostics';
@@ -54,6 +56,12 @@ export interface Gateway {
 const DEFAULT_PRICING_FILE = fileURLToPath(new URL('../../resources/pricing.json', import.meta.url));
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 
+function resolveTimeZone(tz: string | undefined): string {
+  if (tz === undefined || tz === '') return systemTimeZone();
+  if (!isValidTimeZone(tz)) throw new Error(`Unknown time zone "${tz}": use an IANA name such as "Europe/Berlin" or "UTC".`);
+  return tz;
+}
+
 async function listen(server: Server, port: number, host: string): Promise<number> {
   // a deep accept queue: a burst of clients connecting at once (a batch job's 1,000 streams) must not see resets
   server.listen({ port, host, backlog: 4096 });
@@ -97,6 +105,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     instanceId: randomBytes(8).toString('hex'),
     state: { cachingPaused: false },
     metrics: createMetricsCollector(),
+    budgets: createBudgets({ store, events, now, defaultTimeZone: resolveTimeZone(options.timeZone ?? env.TOLLGATE_TIME_ZONE) }),
   };
 
   const startedAt = now();
@@ -125,7 +134,10 @@ export function createGateway(options: GatewayOptions): Gateway {
   const admin = createAdminServer({
     model, events, token: adminToken, bindHost: host, dashboardDir: options.dashboardDir ?? null, log, now,
     port: () => ports.admin,
-    metrics: createMetricsEndpoint({ collector: deps.metrics, projects: () => model.listProjects().items, inFlight: () => proxy.inFlight }),
+    metrics: createMetricsEndpoint({
+      collector: deps.metrics, inFlight: () => proxy.inFlight,
+      budgets: () => model.listProjects().items.map((p) => model.getProjectUsage(p.slug)),
+    }),
   });
   const adminSockets = trackSockets(admin);
   let sweep: NodeJS.Timeout | null = null;

@@ -66,6 +66,7 @@ describe('GET /metrics on the admin port', () => {
     expect(sample(text, 'tollgate_request_duration_seconds_count', { endpoint: 'chat.completions', stream: 'true', cache: 'bypass' })).toBe(1);
     expect(sample(text, 'tollgate_time_to_first_byte_seconds_count', { endpoint: 'chat.completions', cache: 'bypass' })).toBe(1);
     expect(sample(text, 'tollgate_budget_remaining_usd', { project: 'default', period: 'day' })).toBeCloseTo(5 - cost, 9);
+    expect(sample(text, 'tollgate_budget_reserved_usd', { project: 'default' })).toBe(0);
     expect(sample(text, 'tollgate_in_flight_requests')).toBe(0);
     expect(sample(text, 'tollgate_process_resident_memory_bytes')).toBeGreaterThan(0);
   });

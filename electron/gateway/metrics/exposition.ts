@@ -1,4 +1,4 @@
-import type { Project } from '../../../shared/api/dto';
+import type { ProjectUsage } from '../../../shared/api/dto';
 import type { CounterSeries, HistogramSeries, Labels, MetricsCollector } from './collector';
 
 type PromClient = typeof import('prom-client');
@@ -29,7 +29,8 @@ function histogramValues(name: string, h: HistogramSeries): MetricValue[] {
 
 export interface MetricsSources {
   collector: MetricsCollector;
-  projects: () => Project[];
+  /** the budget service's view of every project (caps, spend, open reservations) */
+  budgets: () => ProjectUsage[];
   inFlight: () => number;
 }
 
@@ -54,7 +55,10 @@ export function createMetricsEndpoint(src: MetricsSources) {
       custom('tollgate_time_to_first_byte_seconds', 'Streamed requests: arrival to first body byte sent.', 'histogram', () => histogramValues('tollgate_time_to_first_byte_seconds', m.ttfb)),
       custom('tollgate_stage_duration_seconds', 'Time spent in each pipeline stage.', 'histogram', () => histogramValues('tollgate_stage_duration_seconds', m.stages)),
       custom('tollgate_in_flight_requests', 'Requests inside the pipeline now.', 'gauge', () => [{ labels: {}, value: src.inFlight() }]),
-      custom('tollgate_budget_remaining_usd', 'Budget cap minus spend, per project and period (projects with a cap only).', 'gauge', () => budgetValues(src.projects())),
+      custom('tollgate_budget_remaining_usd', 'Budget cap minus spend and open reservations, per project and period (projects with a cap only).', 'gauge',
+        () => budgetValues(src.budgets())),
+      custom('tollgate_budget_reserved_usd', 'Worst-case USD held by requests in flight, per project.', 'gauge',
+        () => src.budgets().map((u) => ({ labels: { project: u.project }, value: u.reservedUsd }))),
     ];
     for (const metric of metrics) reg.registerMetric(metric as never);
     return reg;
@@ -67,11 +71,11 @@ export function createMetricsEndpoint(src: MetricsSources) {
   };
 }
 
-function budgetValues(projects: Project[]): MetricValue[] {
+function budgetValues(usage: ProjectUsage[]): MetricValue[] {
   const out: MetricValue[] = [];
-  for (const p of projects) {
-    if (p.budget.dailyUsd !== null) out.push({ labels: { project: p.slug, period: 'day' }, value: p.budget.dailyUsd - p.spend.todayUsd });
-    if (p.budget.monthlyUsd !== null) out.push({ labels: { project: p.slug, period: 'month' }, value: p.budget.monthlyUsd - p.spend.monthUsd });
+  for (const u of usage) {
+    if (u.daily.remainingUsd !== null) out.push({ labels: { project: u.project, period: 'day' }, value: u.daily.remainingUsd });
+    if (u.monthly.remainingUsd !== null) out.push({ labels: { project: u.project, period: 'month' }, value: u.monthly.remainingUsd });
   }
   return out;
 }

@@ -11,6 +11,7 @@ import type { SpendRepo } from '../store/repos/spend-repo';
 import type { TracesRepo } from '../store/repos/traces-repo';
 import type { EventHub } from '../admin/event-hub';
 import type { MetricsCollector } from '../metrics/collector';
+import type { Budgets } from '../budget/budgets';
 import type { RequestContext } from './context';
 
 /** Everything stages share; built once by createGateway. */
@@ -34,6 +35,8 @@ export interface PipelineDeps {
   state: { cachingPaused: boolean };
   /** cumulative counters for /metrics, fed once per request by record-trace */
   metrics: MetricsCollector;
+  /** budget ledger, velocity breaker and their alerts */
+  budgets: Budgets;
 }
 
 export interface Stage {
