@@ -98,7 +98,7 @@ describe('mock Anthropic Messages API', () => {
   it('fails on demand: 429 with retry-after, 529 overloaded, an error event mid-stream', async () => {
     const limited = await post({ ...hello, model: 'mock-error-429' });
     expect(limited.status).toBe(429);
-    expect(limited.headers.get('retry-after')).toBe('7');
+    expect(limited.headers.get('retry-after')).toBe('1');
     expect(limited.json().error.type).toBe('rate_limit_error');
     expect((await post({ ...hello, model: 'mock-overloaded' })).status).toBe(529);
     const broken = await post({ ...hello, model: 'mock-stream-error', stream: true });

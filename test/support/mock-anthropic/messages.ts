@@ -112,7 +112,7 @@ export async function handleMessages(ctx: Ctx, snapshot: string, cacheSeen: Set<
   if (model === 'mock-error-429') {
     return sendAnthropicError(ctx, 429, 'rate_limit_error',
       'This request would exceed the rate limit for your organization (org-mock-0000) of 50 requests per minute. For details, refer to: https://docs.claude.com/en/api/rate-limits.',
-      { 'retry-after': '7', 'anthropic-ratelimit-requests-limit': '50', 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': '2026-01-01T00:00:07Z' });
+      { 'retry-after': '1', 'anthropic-ratelimit-requests-limit': '50', 'anthropic-ratelimit-requests-remaining': '0', 'anthropic-ratelimit-requests-reset': '2026-01-01T00:00:01Z' });
   }
   const answer = decideAnswer(body);
   const usage = buildUsage(ctx, body, answer, cacheSeen);

@@ -19,9 +19,3 @@ export function buildAnthropicHeaders(forwarded: Record<string, string>, apiKey:
   if (apiKey) out['x-api-key'] = apiKey;
   return out;
 }
-
-/** Base URL and key from the environment, in the form Anthropic's own SDK reads them. */
-export function readAnthropicEnv(env: NodeJS.ProcessEnv): { baseUrl: string; apiKey: string | null } {
-  const baseUrl = (env[ANTHROPIC_BASE_URL_ENV] || DEFAULT_ANTHROPIC_BASE_URL).replace(/\/+$/, '');
-  return { baseUrl, apiKey: env[ANTHROPIC_API_KEY_ENV] || null };
-}

@@ -15,13 +15,32 @@ const CODES: Record<string, string> = {
   timeout_error: 'upstream_timeout',
 };
 
+function toCode(type: string, message: string): string {
+  if (/prompt is too long|context window/i.test(message)) return 'context_length_exceeded';
+  return CODES[type] ?? 'upstream_error';
+}
+
 /** The OpenAI error fields for an Anthropic `error` object (the body's or a stream event's). */
 export function toOpenAIErrorFields(error: Json): { message: string; type: string; code: string; param: null } {
   const type = typeof error.type === 'string' ? error.type : 'api_error';
   const raw = typeof error.message === 'string' && error.message !== '' ? error.message : type;
-  let code = CODES[type] ?? 'upstream_error';
-  if (/prompt is too long|context window/i.test(raw)) code = 'context_length_exceeded';
-  return { message: `anthropic error: ${redactSecrets(raw)}`, type, code, param: null };
+  return { message: `anthropic error: ${redactSecrets(raw)}`, type, code: toCode(type, raw), param: null };
+}
+
+function readError(body: string): Json | null {
+  try {
+    const parsed = JSON.parse(body) as Json;
+    return typeof parsed.error === 'object' && parsed.error !== null ? parsed.error as Json : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The OpenAI code SDK users branch on, for an Anthropic error body; null when the body is not Anthropic's. */
+export function readAnthropicErrorCode(_status: number, body: string): string | null {
+  const error = readError(body);
+  if (!error || typeof error.type !== 'string') return null;
+  return toCode(error.type, typeof error.message === 'string' ? error.message : '');
 }
 
 /**
@@ -29,13 +48,8 @@ export function toOpenAIErrorFields(error: Json): { message: string; type: strin
  * gateway's OpenAI envelope. A body that is not Anthropic's shape (a proxy's HTML page) is kept as text.
  */
 export function readAnthropicErrorMessage(status: number, body: string): string {
-  try {
-    const parsed = JSON.parse(body) as Json;
-    const error = parsed.error;
-    if (typeof error === 'object' && error !== null && typeof (error as Json).message === 'string') {
-      return redactSecrets((error as Json).message as string);
-    }
-  } catch { /* not JSON */ }
+  const error = readError(body);
+  if (error && typeof error.message === 'string') return redactSecrets(error.message);
   const text = body.trim().slice(0, 2000);
   return text === '' ? `HTTP ${status} with an empty body` : redactSecrets(text);
 }
