@@ -29,6 +29,7 @@ class MockAnthropicServer implements MockAnthropic {
   port = 0;
   private readonly cacheSeen = new Set<string>();
   private idCounter = 0;
+  private open = 0;
   private readonly sockets = new Set<Socket>();
   private readonly server: Server;
 
@@ -73,10 +74,12 @@ class MockAnthropicServer implements MockAnthropic {
     const call: RecordedCall = { method, path, url, headers: { ...req.headers }, body: null, ts: Date.now() };
     this.calls.push(call);
     const closed = new AbortController();
-    res.on('close', () => closed.abort());
+    this.open++;
+    res.on('close', () => { this.open--; closed.abort(); });
     const ctx: Ctx = {
       req, res, body: null, signal: closed.signal, startedAt: Date.now(), requestId: newRequestId(),
       nextId: () => ++this.idCounter,
+      openCount: () => this.open,
       end: (chunk?: string) => (chunk === undefined ? res.end() : res.end(chunk)),
       destroy: () => res.socket?.destroy(),
     };
