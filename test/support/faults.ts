@@ -3,9 +3,8 @@
  * gateway let go of everything afterwards. Upstream faults come from the mock's model names
  * (mock-reset, mock-stall, mock-stream-stall, mock-bad-sse, mock-bad-json, mock-error-429/500).
  */
-import { Agent as HttpAgent, createServer, request as httpRequest } from 'node:http';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,40 +112,6 @@ export async function expectClean(t: TestGateway, e: CleanExpectation = {}): Pro
     if (Date.now() > deadline) throw new Error(`the gateway still holds: ${held.join(', ')}\n${JSON.stringify(d)}`);
     await sleep(25);
   }
-}
-
-/**
- * An upstream in front of the mock that holds every request until `n` have arrived, then lets them all through.
- * Only a gateway that really has all `n` open at once gets answers (one that queued them would hang).
- */
-export async function startGate(target: string, n: number): Promise<{ url: string; arrived(): number; close(): Promise<void> }> {
-  const upstream = new URL(target);
-  const waiting: Array<() => void> = [];
-  let arrived = 0;
-  const agent = new HttpAgent({ keepAlive: true, maxSockets: Infinity });
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      arrived++;
-      waiting.push(() => {
-        const up = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent }, (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        });
-        up.on('error', () => res.destroy());
-        up.end(Buffer.concat(chunks));
-      });
-      if (waiting.length === n) for (const go of waiting.splice(0)) go();
-    });
-  });
-  await new Promise<void>((r) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/v1`,
-    arrived: () => arrived,
-    close: () => new Promise((r) => { agent.destroy(); server.closeAllConnections(); server.close(() => r()); }),
-  };
 }
 
 /** Parses one raw HTTP answer (status line + JSON body) as the slow-loris and disconnect tests receive it. */
