@@ -77,6 +77,14 @@ describe('OpenAI SDK → anthropic/<model>', () => {
     expect(JSON.stringify(trace)).not.toContain(KEY);
   });
 
+  it('finds Anthropic for a bare claude-… name', async () => {
+    const { data, response } = await client.chat.completions.create({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'bare' }] }).withResponse();
+    expect(data.choices[0]!.message.content).toBe('Echo: bare');
+    expect(response.headers.get('x-tollgate-provider')).toBe('anthropic');
+    expect(last().body.model).toBe('claude-haiku-4-5');
+    expect(t.mock.count()).toBe(0);
+  });
+
   it('fills max_tokens, which Anthropic requires, from the model output limit in the pricing table', async () => {
     await client.chat.completions.create({ model: 'anthropic/claude-opus-4-1', messages: [{ role: 'user', content: 'hi' }] });
     expect(last().body.max_tokens).toBe(32000);
