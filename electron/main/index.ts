@@ -10,7 +10,7 @@ import { createQuitSequence } from './quit-sequence';
 import { chooseSecretStore } from './safe-storage-secret-store';
 import { createSpendFeed, type SpendFeed } from './spend-feed';
 import { createAppTray, type AppTray } from './tray';
-import { applyContentSecurityPolicy, createMainWindow, denyAllPermissions, guardAllWebContents } from './window';
+import { applyContentSecurityPolicy, createMainWindow, guardAllWebContents, restrictPermissions } from './window';
 
 const DASHBOARD_DIR = join(import.meta.dirname, '../renderer');
 const ICONS_DIR = join(import.meta.dirname, '../../resources/icons');
@@ -44,6 +44,8 @@ const quitSequence = createQuitSequence({
 });
 
 app.enableSandbox();
+// Windows shows notifications only for an app with a user model id
+if (process.platform === 'win32') app.setAppUserModelId('dev.tollgate.desktop');
 
 if (!app.requestSingleInstanceLock()) {
   // another Tollgate already owns the data directory and the ports; it focuses its window instead
@@ -63,7 +65,7 @@ if (!app.requestSingleInstanceLock()) {
 
 async function startApp(): Promise<void> {
   guardAllWebContents();
-  denyAllPermissions(session.defaultSession);
+  restrictPermissions(session.defaultSession, () => (host ? new URL(host.addresses.adminUrl).origin : null));
   const dataDir = app.getPath('userData');
   host = await startGatewayHost({
     dataDir,

@@ -1,6 +1,6 @@
 import { ipcMain, shell, type IpcMainEvent } from 'electron';
 import { IPC_CHANNELS, type BootInfo, type IpcPayloads } from '../../shared/ipc';
-import { decideNavigation, decideWindowOpen } from './navigation-policy';
+import { decideWindowOpen, isDashboardSender } from './navigation-policy';
 
 export interface IpcOptions {
   bootInfo: () => BootInfo | null;
@@ -16,8 +16,10 @@ export interface IpcOptions {
 export function registerIpc(options: IpcOptions): () => void {
   const isFromDashboard = (event: IpcMainEvent, info: BootInfo): boolean => {
     const frame = event.senderFrame;
-    if (!frame || frame.parent !== null || !options.isOwnWindow(event.sender.id)) return false;
-    return decideNavigation(frame.url, new URL(info.adminUrl).origin) === 'allow';
+    return isDashboardSender(
+      { frameUrl: frame?.url, isMainFrame: frame?.parent === null, isOwnWindow: options.isOwnWindow(event.sender.id) },
+      new URL(info.adminUrl).origin,
+    );
   };
 
   const getBootInfo = (event: IpcMainEvent): void => {

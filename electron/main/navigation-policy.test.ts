@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildContentSecurityPolicy } from './content-security-policy';
-import { decideNavigation, decideWindowOpen, isExternalWebUrl } from './navigation-policy';
+import { decideNavigation, decidePermission, decideWindowOpen, isDashboardSender, isExternalWebUrl } from './navigation-policy';
 
 const DASHBOARD = 'http://127.0.0.1:8687';
 
@@ -51,5 +51,28 @@ describe('content security policy', () => {
     expect(directives.get('script-src')).toBe("'self'");
     expect(directives.get('object-src')).toBe("'none'");
     expect(directives.get('frame-ancestors')).toBe("'none'");
+  });
+});
+
+describe('permissions', () => {
+  it('lets only the dashboard write to the clipboard, and nothing else', () => {
+    expect(decidePermission('clipboard-sanitized-write', `${DASHBOARD}/projects`, DASHBOARD)).toBe(true);
+    expect(decidePermission('clipboard-sanitized-write', 'https://evil.example/', DASHBOARD)).toBe(false);
+    for (const permission of ['clipboard-read', 'notifications', 'media', 'geolocation', 'openExternal', 'fullscreen']) {
+      expect(decidePermission(permission, DASHBOARD, DASHBOARD), permission).toBe(false);
+    }
+  });
+});
+
+describe('IPC sender check', () => {
+  const dashboardFrame = { frameUrl: `${DASHBOARD}/#token=x`, isMainFrame: true, isOwnWindow: true };
+  it('answers the dashboard\'s main frame in our own window', () => {
+    expect(isDashboardSender(dashboardFrame, DASHBOARD)).toBe(true);
+  });
+  it('ignores subframes, foreign windows, other origins and frames without a URL', () => {
+    expect(isDashboardSender({ ...dashboardFrame, isMainFrame: false }, DASHBOARD)).toBe(false);
+    expect(isDashboardSender({ ...dashboardFrame, isOwnWindow: false }, DASHBOARD)).toBe(false);
+    expect(isDashboardSender({ ...dashboardFrame, frameUrl: 'https://evil.example/' }, DASHBOARD)).toBe(false);
+    expect(isDashboardSender({ ...dashboardFrame, frameUrl: undefined }, DASHBOARD)).toBe(false);
   });
 });

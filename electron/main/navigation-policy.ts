@@ -32,3 +32,20 @@ export function decideNavigation(url: string, dashboardOrigin: string): Navigati
 export function decideWindowOpen(url: string): Exclude<NavigationDecision, 'allow'> {
   return isExternalWebUrl(url) ? 'open-external' : 'block';
 }
+
+/**
+ * Web permissions: none, except writing to the clipboard from the dashboard itself (its copy buttons for
+ * base URLs and snippets use navigator.clipboard.writeText). Reading the clipboard stays denied.
+ */
+export function decidePermission(permission: string, requestingUrl: string, dashboardOrigin: string): boolean {
+  return permission === 'clipboard-sanitized-write' && parse(requestingUrl)?.origin === dashboardOrigin;
+}
+
+/** IPC is answered only for the main frame of a window main created, showing the dashboard. */
+export function isDashboardSender(
+  sender: { frameUrl: string | undefined; isMainFrame: boolean; isOwnWindow: boolean },
+  dashboardOrigin: string,
+): boolean {
+  if (!sender.isOwnWindow || !sender.isMainFrame || !sender.frameUrl) return false;
+  return decideNavigation(sender.frameUrl, dashboardOrigin) === 'allow';
+}

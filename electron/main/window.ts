@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, shell, type Session, type WebContents } from 'electron';
 import { buildContentSecurityPolicy } from './content-security-policy';
-import { decideNavigation, decideWindowOpen } from './navigation-policy';
+import { decideNavigation, decidePermission, decideWindowOpen } from './navigation-policy';
 
 export interface MainWindowOptions {
   /** the gateway's admin origin, e.g. http://127.0.0.1:8687 */
@@ -57,10 +57,18 @@ export function guardAllWebContents(): void {
   });
 }
 
-/** The dashboard needs no camera, notifications, clipboard reads or anything else the web can ask for. */
-export function denyAllPermissions(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+/**
+ * The dashboard needs no camera, notifications, clipboard reads or anything else the web can ask for;
+ * only its copy buttons may write to the clipboard. Until the gateway is up, the origin is unknown: deny.
+ */
+export function restrictPermissions(session: Session, dashboardOrigin: () => string | null): void {
+  const isAllowed = (permission: string, url: string): boolean => {
+    const origin = dashboardOrigin();
+    return origin !== null && decidePermission(permission, url, origin);
+  };
+  session.setPermissionRequestHandler((contents, permission, callback, details) =>
+    callback(isAllowed(permission, details.requestingUrl ?? contents?.getURL() ?? '')));
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isAllowed(permission, requestingOrigin));
   session.setDevicePermissionHandler(() => false);
 }
 
