@@ -6,6 +6,7 @@ import { startGatewayHost, type GatewayHost } from './gateway-host';
 import { registerIpc } from './ipc';
 import { findSqliteNativeBinding } from './native-binding';
 import { notifyBudgetAlerts } from './notifications';
+import { readDesktopEnv } from './desktop-env';
 import { createQuitSequence } from './quit-sequence';
 import { chooseSecretStore } from './safe-storage-secret-store';
 import { createSpendFeed, type SpendFeed } from './spend-feed';
@@ -44,6 +45,15 @@ const quitSequence = createQuitSequence({
 });
 
 app.enableSandbox();
+// read before anything asks for userData; a bad value fails the start with its message
+let desktopEnv: ReturnType<typeof readDesktopEnv> = {};
+let envError: unknown = null;
+try {
+  desktopEnv = readDesktopEnv(process.env);
+  if (desktopEnv.userDataDir) app.setPath('userData', desktopEnv.userDataDir);
+} catch (error) {
+  envError = error;
+}
 // Windows shows notifications only for an app with a user model id
 if (process.platform === 'win32') app.setAppUserModelId('dev.tollgate.desktop');
 
@@ -64,6 +74,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function startApp(): Promise<void> {
+  if (envError) throw envError;
   guardAllWebContents();
   restrictPermissions(session.defaultSession, () => (host ? new URL(host.addresses.adminUrl).origin : null));
   const dataDir = app.getPath('userData');
@@ -72,6 +83,8 @@ async function startApp(): Promise<void> {
     dashboardDir: DASHBOARD_DIR,
     sqliteNativeBinding: findSqliteNativeBinding(),
     secretStore: chooseSecretStore({ dataDir, safeStorage, platform: process.platform, warn: (m) => log(m) }),
+    proxyPort: desktopEnv.proxyPort,
+    adminPort: desktopEnv.adminPort,
   });
   const { adminUrl } = host.addresses;
   applyContentSecurityPolicy(session.defaultSession, adminUrl);
