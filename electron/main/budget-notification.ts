@@ -1,4 +1,4 @@
-import type { BudgetAlertEvent } from '../../shared/api/events';
+import type { AdminEvent, BudgetAlertEvent } from '../../shared/api/events';
 import { formatUsd } from '../../shared/cost';
 
 export interface NotificationText {
@@ -58,4 +58,42 @@ export function formatResetTime(resetAt: number, now: number, locale?: string): 
     return `at ${date.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' })}`;
   }
   return `on ${date.toLocaleDateString(locale, { day: 'numeric', month: 'short' })}`;
+}
+
+export interface BudgetAlertNotifierOptions {
+  subscribe: (listener: (event: AdminEvent) => void) => () => void;
+  show: (text: NotificationText, event: BudgetAlertEvent) => void;
+  formatTime: (epochMs: number) => string;
+  /** runs the collected alerts after the current burst; tests may pass their own */
+  defer?: (fn: () => void) => void;
+}
+
+/**
+ * Budget alerts from the gateway's event hub → one native notification per crossing. A single request can
+ * cross 50, 80 and 100 % at once; those arrive together and only the highest is shown.
+ */
+export function notifyOnBudgetAlerts(options: BudgetAlertNotifierOptions): () => void {
+  const dedupe = createAlertDeduper();
+  const defer = options.defer ?? queueMicrotask;
+  let pending: BudgetAlertEvent[] = [];
+
+  const flush = () => {
+    const highest = new Map<string, BudgetAlertEvent>();
+    for (const event of pending) {
+      const key = `${event.project}\u0000${event.period}\u0000${event.resetAt}`;
+      const seen = highest.get(key);
+      if (!seen || event.threshold > seen.threshold) highest.set(key, event);
+    }
+    pending = [];
+    for (const event of highest.values()) {
+      const text = describeBudgetAlert(event, options.formatTime);
+      if (text && dedupe.isFirst(event)) options.show(text, event);
+    }
+  };
+
+  return options.subscribe((event) => {
+    if (event.type !== 'budget-alert') return;
+    if (pending.length === 0) defer(flush);
+    pending.push(event);
+  });
 }

@@ -1,6 +1,6 @@
 import { Notification } from 'electron';
 import type { AdminEvent } from '../../shared/api/events';
-import { createAlertDeduper, describeBudgetAlert, formatResetTime } from './budget-notification';
+import { formatResetTime, notifyOnBudgetAlerts } from './budget-notification';
 
 /** Native notifications for budget alerts the gateway publishes in-process; returns the unsubscribe. */
 export function notifyBudgetAlerts(options: {
@@ -8,13 +8,14 @@ export function notifyBudgetAlerts(options: {
   iconPath: string;
   openWindow: () => void;
 }): () => void {
-  const dedupe = createAlertDeduper();
-  return options.subscribe((event) => {
-    if (event.type !== 'budget-alert' || !Notification.isSupported()) return;
-    const text = describeBudgetAlert(event, (resetAt) => formatResetTime(resetAt, Date.now()));
-    if (!text || !dedupe.isFirst(event)) return;
-    const notification = new Notification({ ...text, icon: options.iconPath });
-    notification.on('click', options.openWindow);
-    notification.show();
+  return notifyOnBudgetAlerts({
+    subscribe: options.subscribe,
+    formatTime: (resetAt) => formatResetTime(resetAt, Date.now()),
+    show: (text) => {
+      if (!Notification.isSupported()) return;
+      const notification = new Notification({ ...text, icon: options.iconPath });
+      notification.on('click', options.openWindow);
+      notification.show();
+    },
   });
 }
