@@ -23,6 +23,10 @@ export interface GatewayOptions {
   upstreamConnectTimeoutMs?: number;
   upstreamHeadersTimeoutMs?: number;
   upstreamBodyTimeoutMs?: number;
+  /** slow-loris guard: a client must send its request headers within this (408 after), ms */
+  clientHeadersTimeoutMs?: number;
+  /** ... and its whole request, body included, within this (408 after), ms */
+  clientRequestTimeoutMs?: number;
   /** how long stop() waits for in-flight requests before cutting them */
   drainTimeoutMs?: number;
   /** better-sqlite3 native binary to load (the desktop build passes its Electron-ABI copy) */

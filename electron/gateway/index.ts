@@ -8,6 +8,7 @@ import { createAdminModel } from './admin/admin-model';
 import { createAdminServer } from './admin/server';
 import { createEventHub, type EventHub } from './admin/event-hub';
 import { resolveAdminToken } from './admin-token';
+import { countProcessTimeouts, trackSockets, type GatewayDiagnostics } from './diagnostics';
 import { createExactCache } from './cache/exact-cache';
 import { DEFAULT_ADMIN_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_PROXY_PORT, type GatewayOptions } from './config';
 import { loadPricing } from './cost/load-pricing';
@@ -16,7 +17,7 @@ import { createUpstreamClient } from './http/upstream-client';
 import { createLogger } from './log';
 import type { PipelineDeps } from './pipeline/stage';
 import { checkNotLoop, createProviderSettings } from './providers/provider-settings';
-import { createProxyServer } from './proxy/server';
+import { createProxyServer, DEFAULT_CLIENT_TIMEOUTS } from './proxy/server';
 import { openStore } from './store/db';
 import { createCacheRepo } from './store/repos/cache-repo';
 import { createProjectsRepo } from './store/repos/projects-repo';
@@ -25,7 +26,7 @@ import { createSpendRepo } from './store/repos/spend-repo';
 import { createTracesRepo } from './store/repos/traces-repo';
 import { createRetention } from './store/retention';
 
-export type { GatewayOptions };
+export type { GatewayOptions, GatewayDiagnostics };
 export const VERSION = '0.1.0';
 
 export interface GatewayAddresses {
@@ -44,6 +45,8 @@ export interface Gateway {
   readonly events: EventHub;
   /** the desktop tray's "pause caching" */
   setCachingPaused(paused: boolean): void;
+  /** open sockets, in-flight requests, live timers: what a leak would leave behind */
+  diagnostics(): GatewayDiagnostics;
 }
 
 const DEFAULT_PRICING_FILE = fileURLToPath(new URL('../../resources/pricing.json', import.meta.url));
@@ -99,7 +102,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     const adminUrl = `http://127.0.0.1:${ports.admin}`;
     return { proxyUrl, adminUrl, dashboardUrl: `${adminUrl}/#token=${adminToken}`, proxyPort: ports.proxy, adminPort: ports.admin };
   };
-  const proxy = createProxyServer(deps, host);
+  const proxy = createProxyServer(deps, host, {
+    headersMs: options.clientHeadersTimeoutMs ?? DEFAULT_CLIENT_TIMEOUTS.headersMs,
+    requestMs: options.clientRequestTimeoutMs ?? DEFAULT_CLIENT_TIMEOUTS.requestMs,
+  });
+  const proxySockets = trackSockets(proxy.server);
   const envRetention = env.TOLLGATE_RETENTION_DAYS ? Number(env.TOLLGATE_RETENTION_DAYS) : undefined;
   const retention = createRetention(store, deps.traces, settings, now, (err) => log.error('retention sweep failed', { err }),
     options.retentionDays ?? envRetention);
@@ -115,6 +122,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     model, events, token: adminToken, bindHost: host, dashboardDir: options.dashboardDir ?? null, log, now,
     port: () => ports.admin,
   });
+  const adminSockets = trackSockets(admin);
   let sweep: NodeJS.Timeout | null = null;
   let stopping: Promise<void> | null = null;
 
@@ -122,6 +130,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     adminToken,
     events,
     setCachingPaused(paused) { deps.state.cachingPaused = paused; },
+    diagnostics() {
+      const up = upstream.stats();
+      const pending = store.pending();
+      return {
+        inFlight: proxy.inFlight,
+        sockets: { proxy: proxySockets(), admin: adminSockets(), upstreamActive: up.activeSockets, upstreamIdle: up.idleSockets },
+        upstreamPending: up.pendingRequests,
+        timers: { upstreamConnect: up.connectTimers, storeFlush: pending.timer ? 1 : 0, process: countProcessTimeouts() },
+        pendingWrites: pending.writes,
+        eventClients: events.clientCount,
+      };
+    },
 
     async start() {
       const proxyPort = await listen(proxy.server, options.proxyPort ?? DEFAULT_PROXY_PORT, host);

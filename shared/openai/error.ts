@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'method_not_allowed'
   | 'not_found'
   | 'request_too_large'
+  | 'request_timeout'
   | 'model_not_found'
   | 'rate_limit_exceeded'
   | 'budget_exceeded'

@@ -119,10 +119,7 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
     },
     listProviders() { return { items: deps.providers.list() }; },
     updateProvider(id: string, patch: ProviderUpdate) {
-      if (!patch || typeof patch !== 'object') throw badRequest('The body must be a JSON object.');
-      if (patch.baseUrl !== undefined && typeof patch.baseUrl !== 'string') throw badRequest('baseUrl must be a string.', 'baseUrl');
-      if (patch.apiKey !== undefined && patch.apiKey !== null && typeof patch.apiKey !== 'string') throw badRequest('apiKey must be a string or null.', 'apiKey');
-      if (patch.kind !== undefined && patch.kind !== 'openai' && patch.kind !== 'openai-compatible') throw badRequest('kind must be openai or openai-compatible.', 'kind');
+      // validated where the registry of kinds lives
       return deps.providers.update(id, patch, ownPorts());
     },
     spend(groupBy: string, filter: { project?: string; from?: string; to?: string }) {

@@ -8,6 +8,7 @@ import type { StoredEntry } from '../store/repos/cache-repo';
 import type { GatewayError } from '../errors';
 import { redactSecrets } from '../log';
 import type { Cancellation } from '../http/upstream-client';
+import type { RouteTarget } from '../routing/resolve-model';
 
 /** What the respond stage sends when no stage streamed the answer itself. */
 export type Reply =
@@ -43,6 +44,8 @@ export interface RequestContext {
   modelRequested: string | null;
   modelUsed: string | null;
   provider: ProviderConfig | null;
+  /** where the request may go, in order (the first is tried first; the rest are fallbacks) */
+  targets: RouteTarget[];
   price: ModelPrice | null;
   cache: {
     status: CacheStatus;

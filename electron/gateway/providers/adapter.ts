@@ -29,6 +29,8 @@ export interface ProviderAdapter {
     endpoint: Endpoint;
     /** the OpenAI-shaped request body, with `model` already set to the provider's model name */
     body: Record<string, unknown>;
+    /** the client's bytes, when `body` is unchanged from them (passthrough adapters send these untouched) */
+    raw?: Buffer | null;
     stream: boolean;
     provider: ProviderConfig;
     apiKey: string | null;

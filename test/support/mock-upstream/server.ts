@@ -15,6 +15,8 @@ const JSON_ROUTES: Record<string, Handler> = {
   'POST /v1/embeddings': handleEmbeddings,
 };
 
+const AZURE_PATH = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/;
+
 function maskKey(key: string): string {
   if (key.length <= 8) return key;
   return `${key.slice(0, 3)}${'*'.repeat(Math.max(4, key.length - 7))}${key.slice(-4)}`;
@@ -157,7 +159,12 @@ class MockUpstreamServer implements MockUpstream {
       }
     }
 
-    const handler = JSON_ROUTES[`${method} ${path}`];
+    // Azure OpenAI: the deployment in the path names the model, the key comes in `api-key`
+    const azure = AZURE_PATH.exec(path);
+    const handler = azure ? JSON_ROUTES[`${method} /v1/${azure[2]}`] : JSON_ROUTES[`${method} ${path}`];
+    if (azure && handler && ctx.body && typeof ctx.body === 'object' && ctx.body.model === undefined) {
+      ctx.body.model = decodeURIComponent(azure[1]!);
+    }
     if (handler) {
       if (!jsonOk || ctx.body === null || typeof ctx.body !== 'object') {
         sendError(ctx, 400, invalidJsonError());
