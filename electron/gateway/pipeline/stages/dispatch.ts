@@ -65,7 +65,7 @@ export async function sendToTarget(ctx: RequestContext, deps: PipelineDeps, targ
   const { body, raw } = buildUpstreamBody(ctx, target.model);
   const call = adapter.buildCall({
     endpoint: ctx.endpoint, body, raw, stream: ctx.stream, provider, apiKey: key,
-    headers: buildUpstreamHeaders(ctx.req.headers, null, deps.instanceId),
+    headers: buildUpstreamHeaders(ctx.req.headers, null, deps.instanceId), maxOutput: target.price?.maxOutput ?? null,
   });
   if (call.body !== null) call.headers['content-length'] = String(Buffer.byteLength(call.body));
   const res = await deps.upstream.send({
@@ -73,7 +73,7 @@ export async function sendToTarget(ctx: RequestContext, deps: PipelineDeps, targ
   });
   ctx.upstreamStatus = res.status;
   if (res.status >= 400) {
-    throw await toUpstreamHttpError(provider.id, res.status, res.headers, res.body, adapter.readErrorMessage?.bind(adapter));
+    throw await toUpstreamHttpError(provider.id, res.status, res.headers, res.body, adapter.readErrorMessage?.bind(adapter), adapter.readErrorCode?.bind(adapter));
   }
   try {
     const contentType = String(res.headers['content-type'] ?? '');
