@@ -6,6 +6,7 @@ import type { PipelineDeps } from '../pipeline/stage';
 import type { ProjectRecord } from '../store/repos/projects-repo';
 import type { Retention } from '../store/retention';
 import { checkBudgetPatch, checkLimitsPatch } from '../budget/validate';
+import { createDashboardModel } from './dashboard-model';
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const POLICIES = new Set<CachePolicy>(['deterministic', 'always', 'off']);
@@ -55,6 +56,7 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
   const totals = () => { deps.store.flush(); return deps.spend.totalsByProject(deps.now()); };
 
   return {
+    ...createDashboardModel(deps),
     health: (): Health => ({ ok: true, ...info() }),
     listTraces(q: TraceQuery) { deps.store.flush(); return deps.traces.list(q); },
     getTrace(id: string) {
@@ -89,7 +91,7 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
     getProjectUsage(slug: string): ProjectUsage {
       const p = deps.projects.get(slug);
       if (!p) throw notFound(`Project ${slug}`);
-      return deps.budgets.usage(p, { inFlight: 0, queued: 0 });
+      return deps.budgets.usage(p, deps.limits.stats(slug));
     },
     listCacheEntries(q: CacheEntryQuery) { deps.store.flush(); return deps.cacheRepo.list(q, deps.now()); },
     getCacheEntry(id: string) {
