@@ -11,7 +11,12 @@ import { eventually, useSharedGateway, type TestGateway } from '../support/start
 import { catchApiError } from '../support/wire';
 
 let t: TestGateway;
-useSharedGateway({ upstreamHeadersTimeoutMs: 400, upstreamBodyTimeoutMs: 400 }, (gw) => { t = gw; });
+// Gateway retries and circuit breakers are off here so each fault reaches the client exactly as the upstream
+// sent it, one upstream call per request; test/integration/routing.test.ts covers retries and fallbacks.
+useSharedGateway({
+  upstreamHeadersTimeoutMs: 400, upstreamBodyTimeoutMs: 400,
+  routing: { retry: { maxRetries: 0 }, breaker: { failureThreshold: Number.POSITIVE_INFINITY } },
+}, (gw) => { t = gw; });
 
 let client: OpenAI;
 let closeClient: () => Promise<void>;

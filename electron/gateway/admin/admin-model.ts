@@ -4,6 +4,7 @@ import { badRequest, GatewayError } from '../errors';
 import type { PipelineDeps } from '../pipeline/stage';
 import type { ProjectRecord } from '../store/repos/projects-repo';
 import type { Retention } from '../store/retention';
+import { createRoutingAdmin } from './routing-admin';
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const POLICIES = new Set<CachePolicy>(['deterministic', 'always', 'off']);
@@ -51,6 +52,7 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
   const totals = () => { deps.store.flush(); return deps.spend.totalsByProject(deps.now()); };
 
   return {
+    ...createRoutingAdmin(deps),
     health: (): Health => ({ ok: true, ...info() }),
     listTraces(q: TraceQuery) { deps.store.flush(); return deps.traces.list(q); },
     getTrace(id: string) {

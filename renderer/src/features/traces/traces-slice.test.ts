@@ -35,6 +35,9 @@ function makeTrace(id: string, ts: number): Trace {
     tags: [],
     error: null,
     stages: [],
+    attempts: [],
+    routing: null,
+    routingSavedUsd: null,
   };
 }
 
