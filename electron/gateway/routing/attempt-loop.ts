@@ -31,14 +31,18 @@ function estimateCallTokens(ctx: RequestContext): number {
  */
 export async function runAttempts(ctx: RequestContext, deps: PipelineDeps, send: SendAttempt): Promise<void> {
   const r = deps.routing;
-  const deadline = deps.now() + readClientBudgetMs(ctx.req.headers, r.retry);
+  const deadline = Date.now() + readClientBudgetMs(ctx.req.headers, r.retry);
   const tokens = estimateCallTokens(ctx);
   const failures: Failure[] = [];
   const cooled: string[] = [];
 
   for (const target of ctx.targets) {
     const label = target.label;
-    if (!r.breakers.allow(label)) { cooled.push(label); continue; }
+    if (!r.breakers.allow(label)) {
+      cooled.push(label);
+      ctx.routing?.cooledDown.push(label);
+      continue;
+    }
     for (let attempt = 0; ; attempt++) {
       const key = r.pickKey(target.provider, ctx.clientKey);
       const paced = await r.pacer.acquire(key.id, tokens, deadline, ctx.cancel);
@@ -68,7 +72,7 @@ export async function runAttempts(ctx: RequestContext, deps: PipelineDeps, send:
         }
         if (verdict === 'retry' && attempt < r.retry.maxRetries && r.breakers.stateOf(label) === 'closed') {
           const wait = retryWait(ctx, deps, target, key.id, error, attempt);
-          if (deps.now() + wait <= deadline) {
+          if (Date.now() + wait <= deadline) {
             record.outcome = 'retry';
             record.waitMs = wait;
             if (wait > 0 && !(await r.sleep(wait, ctx.cancel))) throw clientGone();
@@ -87,16 +91,18 @@ export async function runAttempts(ctx: RequestContext, deps: PipelineDeps, send:
   }
   const last = ctx.attempts.at(-1);
   if (last && last.outcome === 'fallback') last.outcome = 'failed';
-  if (ctx.routing) ctx.routing.cooledDown = cooled;
   throw combineFailures(ctx, deps, failures, cooled);
 }
 
-/** The provider's retry-after, else backoff; nothing when another key of the same provider has room now. */
+/**
+ * The provider's retry-after, else backoff; nothing when another key of the same provider has room now.
+ * Waits and deadlines use the real clock (they are real sleeps); deps.now drives breaker cooldowns.
+ */
 function retryWait(ctx: RequestContext, deps: PipelineDeps, target: RouteTarget, keyId: string, error: GatewayError, attempt: number): number {
   const r = deps.routing;
   const other = r.pickKey(target.provider, ctx.clientKey);
   if (other.id !== keyId && r.pacer.delayFor(other.id, 1) === 0 && ctx.upstreamStatus === 429) return 0;
-  return readRetryAfterMs(error.headers, deps.now()) ?? backoffMs(attempt, r.retry, r.random);
+  return readRetryAfterMs(error.headers, Date.now()) ?? backoffMs(attempt, r.retry, r.random);
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
@@ -118,7 +124,7 @@ function combineFailures(ctx: RequestContext, deps: PipelineDeps, failures: Fail
   const lines = failures.map((f) => `${f.target.label}: ${f.error.message}`);
   for (const c of cooled) lines.push(`${c}: skipped, cooling down after repeated failures`);
   if (failures.every((f) => f.status === 429)) {
-    const waits = failures.map((f) => readRetryAfterMs(f.error.headers, deps.now())).filter((w): w is number => w !== null);
+    const waits = failures.map((f) => readRetryAfterMs(f.error.headers, Date.now())).filter((w): w is number => w !== null);
     const sec = waits.length ? Math.max(1, Math.ceil(Math.min(...waits) / 1000)) : 1;
     return new GatewayError(429, 'rate_limit_error', 'rate_limit_exceeded',
       `Every target for "${ctx.modelRequested}" is rate limited. ${lines.join(' | ')}`, { headers: { 'retry-after': String(sec) } });

@@ -33,7 +33,8 @@ export function createRouter(db: Database.Database, now: () => number, options: 
   const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
   const breakers = createBreakers({ ...DEFAULT_BREAKER, ...options.breaker }, now);
   const sleep = options.sleep ?? realSleep;
-  const pacer = createUpstreamPacer(now, sleep);
+  // waits are real sleeps, so pacing runs on the real clock; the injected one moves breaker cooldowns in tests
+  const pacer = createUpstreamPacer(Date.now, sleep);
   const random = options.random ?? Math.random;
   /** requests in flight per target label and per key id (least-busy) */
   const busy = new Map<string, number>();
