@@ -36,6 +36,8 @@ export interface GatewayOptions {
   retentionDays?: number;
   /** pricing table to load instead of the bundled resources/pricing.json */
   pricingFile?: string;
+  /** IANA time zone whose calendar days and months budget caps count (default: the system's); a project may set its own */
+  timeZone?: string;
   /** clock, injectable for tests */
   now?: () => number;
   /** structured log sink; defaults to JSON lines on stderr */

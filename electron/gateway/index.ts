@@ -6,6 +6,8 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createAdminModel } from './admin/admin-model';
 import { createAdminServer } from './admin/server';
+import { createBudgets } from './budget/budgets';
+import { isValidTimeZone, systemTimeZone } from './budget/periods';
 import { createEventHub, type EventHub } from './admin/event-hub';
 import { resolveAdminToken } from './admin-token';
 import { countProcessTimeouts, trackSockets, type GatewayDiagnostics } from './diagnostics';
@@ -53,6 +55,12 @@ export interface Gateway {
 const DEFAULT_PRICING_FILE = fileURLToPath(new URL('../../resources/pricing.json', import.meta.url));
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 
+function resolveTimeZone(tz: string | undefined): string {
+  if (tz === undefined || tz === '') return systemTimeZone();
+  if (!isValidTimeZone(tz)) throw new Error(`Unknown time zone "${tz}": use an IANA name such as "Europe/Berlin" or "UTC".`);
+  return tz;
+}
+
 async function listen(server: Server, port: number, host: string): Promise<number> {
   server.listen(port, host);
   await once(server, 'listening');
@@ -95,6 +103,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     instanceId: randomBytes(8).toString('hex'),
     state: { cachingPaused: false },
+    budgets: createBudgets({ store, events, now, defaultTimeZone: resolveTimeZone(options.timeZone ?? env.TOLLGATE_TIME_ZONE) }),
   };
 
   const startedAt = now();

@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'model_not_found'
   | 'rate_limit_exceeded'
   | 'budget_exceeded'
+  | 'velocity_exceeded'
   | 'cache_miss'
   | 'upstream_loop'
   | 'upstream_error'

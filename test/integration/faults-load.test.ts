@@ -22,11 +22,12 @@ describe('1,000 concurrent streams', () => {
       peakUpstream = Math.max(peakUpstream, t.mock.openResponses);
     }, 10);
     try {
-      // each answer waits 3 s at the mock, so all N are open at once, end to end
+      // the mock holds every answer until all N are open at once (then 100 ms more, so the sampler sees it),
+      // end to end, however loaded the machine is
       const texts = await Promise.all(Array.from({ length: N }, async (_, i) => {
         const stream = await client.chat.completions.create(
           { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `stream ${i}` }], stream: true },
-          { headers: { 'x-mock-delay-ms': '3000' } },
+          { headers: { 'x-mock-hold-until-open': String(N), 'x-mock-delay-ms': '100' } },
         );
         let text = '';
         for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';

@@ -1,9 +1,11 @@
+import type { ProjectUsage } from '../../../shared/api/dto';
 import type { BudgetMode, CacheInvalidate, CachePolicy, GatewaySettings, Health, Project, ProjectCreate, ProjectPatch, ProviderUpdate, SpendGroupBy } from '../../../shared/api/dto';
 import type { CacheEntryQuery, TraceQuery } from '../../../shared/api/routes';
 import { badRequest, GatewayError } from '../errors';
 import type { PipelineDeps } from '../pipeline/stage';
 import type { ProjectRecord } from '../store/repos/projects-repo';
 import type { Retention } from '../store/retention';
+import { checkBudgetPatch, checkLimitsPatch } from '../budget/validate';
 import { createRoutingAdmin } from './routing-admin';
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -29,12 +31,14 @@ function checkProjectFields(p: ProjectPatch) {
     checkNumberOrNull(p.budget.dailyUsd, 'budget.dailyUsd');
     checkNumberOrNull(p.budget.monthlyUsd, 'budget.monthlyUsd');
     if (p.budget.mode !== undefined && !MODES.has(p.budget.mode)) throw badRequest('budget.mode must be block, downgrade or alert.', 'budget.mode');
+    checkBudgetPatch(p.budget);
   }
   if (p.limits !== undefined) {
     if (p.limits === null || typeof p.limits !== 'object') throw badRequest('limits must be an object.', 'limits');
     checkNumberOrNull(p.limits.rpm, 'limits.rpm');
     checkNumberOrNull(p.limits.tpm, 'limits.tpm');
     checkNumberOrNull(p.limits.concurrency, 'limits.concurrency');
+    checkLimitsPatch(p.limits);
   }
 }
 
@@ -80,7 +84,14 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
       checkProjectFields(patch);
       const p = deps.projects.patch(slug, patch);
       if (!p) throw notFound(`Project ${slug}`);
+      if (patch.budget && 'velocityUsdPerMin' in patch.budget) deps.budgets.velocity.reset(slug);
       return withSpend(p, totals());
+    },
+    /** spend, holds, remaining budget and next reset of one project */
+    getProjectUsage(slug: string): ProjectUsage {
+      const p = deps.projects.get(slug);
+      if (!p) throw notFound(`Project ${slug}`);
+      return deps.budgets.usage(p, { inFlight: 0, queued: 0 });
     },
     listCacheEntries(q: CacheEntryQuery) { deps.store.flush(); return deps.cacheRepo.list(q, deps.now()); },
     getCacheEntry(id: string) {

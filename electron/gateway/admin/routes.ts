@@ -27,6 +27,7 @@ const ROUTES: Route[] = [
   { method: 'GET', pattern: /^\/admin\/v1\/projects$/, handler: (m) => m.listProjects() },
   { method: 'POST', pattern: /^\/admin\/v1\/projects$/, status: 201, handler: (m, { body }) => m.createProject(body as ProjectCreate) },
   { method: 'GET', pattern: /^\/admin\/v1\/projects\/([^/]+)$/, handler: (m, { params }) => m.getProject(params[0]!) },
+  { method: 'GET', pattern: /^\/admin\/v1\/projects\/([^/]+)\/usage$/, handler: (m, { params }) => m.getProjectUsage(params[0]!) },
   { method: 'PATCH', pattern: /^\/admin\/v1\/projects\/([^/]+)$/, handler: (m, { params, body }) => m.patchProject(params[0]!, body as ProjectPatch) },
   {
     method: 'GET', pattern: /^\/admin\/v1\/cache\/entries$/, handler: (m, { query: q }) => m.listCacheEntries({

@@ -8,6 +8,7 @@ import type { StoredEntry } from '../store/repos/cache-repo';
 import type { GatewayError } from '../errors';
 import { redactSecrets } from '../log';
 import type { Cancellation } from '../http/upstream-client';
+import type { Reservation } from '../budget/ledger';
 import type { RouteTarget } from '../routing/resolve-model';
 
 /** What the respond stage sends when no stage streamed the answer itself. */
@@ -84,6 +85,14 @@ export interface RequestContext {
   /** set when the client goes away, so the upstream call stops too */
   cancel: Cancellation;
   clientGone: boolean;
+  /** response headers any stage adds (rate-limit state, downgrade); written with the standard ones */
+  extraHeaders: Record<string, string>;
+  /** the budget's hold on worst-case cost, settled or released by the settle stage */
+  reservation: Reservation | null;
+  /** gives back the concurrency slot the limit stage took (settle calls it) */
+  releaseLimits: (() => void) | null;
+  /** set when a budget in downgrade mode sent the request to a cheaper model */
+  downgradedFrom: string | null;
 }
 
 /** The request as the trace and the cache browser keep it: decoded and redacted once, whoever asks first. */

@@ -11,6 +11,7 @@ import type { ProjectsRepo } from '../store/repos/projects-repo';
 import type { SpendRepo } from '../store/repos/spend-repo';
 import type { TracesRepo } from '../store/repos/traces-repo';
 import type { EventHub } from '../admin/event-hub';
+import type { Budgets } from '../budget/budgets';
 import type { RequestContext } from './context';
 
 /** Everything stages share; built once by createGateway. */
@@ -34,6 +35,8 @@ export interface PipelineDeps {
   /** sent upstream as x-tollgate-hop so a request that comes back to us is caught as a loop */
   instanceId: string;
   state: { cachingPaused: boolean };
+  /** budget ledger, velocity breaker and their alerts */
+  budgets: Budgets;
 }
 
 export interface Stage {

@@ -36,6 +36,8 @@ export interface ProviderAdapter {
     apiKey: string | null;
     /** headers to forward (already filtered: no hop-by-hop, no client auth) */
     headers: Record<string, string>;
+    /** the model's output limit from the pricing table, when known (Anthropic requires max_tokens) */
+    maxOutput?: number | null;
   }): UpstreamCall;
   /** a whole upstream JSON answer → the OpenAI-shaped answer (identity for OpenAI) */
   translateAnswer?(answer: Record<string, unknown>, requestedModel: string): Record<string, unknown>;
@@ -43,4 +45,6 @@ export interface ProviderAdapter {
   createStreamTranslator?(opts: { requestedModel: string; includeUsage: boolean }): StreamTranslator;
   /** the provider's error body → a human message (used inside our 4xx/5xx envelope) */
   readErrorMessage?(status: number, body: string): string;
+  /** the OpenAI error code for the provider's error body (invalid_api_key, model_not_found, ...); null: none */
+  readErrorCode?(status: number, body: string): string | null;
 }

@@ -1,4 +1,5 @@
 import type { ProviderAdapter } from './adapter';
+import { anthropic } from './anthropic';
 import { azure } from './azure';
 import { deepseek } from './deepseek';
 import { gemini } from './gemini';
@@ -40,7 +41,7 @@ export function registerProvider(def: ProviderDefinition): void {
   DEFINITIONS.set(def.kind, def);
 }
 
-for (const def of [openai, openaiCompatible, azure, openrouter, groq, together, mistral, deepseek, gemini, ollama, lmstudio, vllm, llamacpp]) {
+for (const def of [openai, openaiCompatible, anthropic, azure, openrouter, groq, together, mistral, deepseek, gemini, ollama, lmstudio, vllm, llamacpp]) {
   registerProvider(def);
 }
 

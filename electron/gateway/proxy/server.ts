@@ -47,6 +47,7 @@ function createContext(req: IncomingMessage, res: ServerResponse, deps: Pipeline
     answer: null, answerComplete: false, streamedText: null, upstreamStatus: null, responseHeaders: {}, usage: null,
     usageEstimated: false, costUsd: null, savedUsd: 0, ttfbMs: null, status: 0, error: null, reply: null,
     headersSent: false, stages: [], cancel: { aborted: false, onAbort: null }, clientGone: false,
+    extraHeaders: {}, reservation: null, releaseLimits: null, downgradedFrom: null,
     targets: [], attempts: [], routing: null, routingSavedUsd: null, routingBaseline: null,
   };
 }

@@ -116,6 +116,7 @@ class MockUpstreamServer implements MockUpstream {
       startedAt,
       requestId: newRequestId(),
       nextId: () => ++this.idCounter,
+      openCount: () => this.open,
       end: (chunk?: string) => {
         ended = true;
         if (chunk === undefined) res.end();

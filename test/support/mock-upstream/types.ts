@@ -48,6 +48,8 @@ export interface Ctx {
   startedAt: number;
   requestId: string;
   nextId(): number;
+  /** responses of this mock open right now (all requests, this one included) */
+  openCount(): number;
   /** Ends the response; only after this is a later close not counted as an abort. */
   end(chunk?: string): void;
   /** Kills the socket on purpose (mock-reset); not counted as a client abort. */

@@ -65,7 +65,7 @@ export const sendToTarget: SendAttempt = async (ctx, deps, target, apiKey, obser
   const { body, raw } = buildUpstreamBody(ctx, target.model);
   const call = adapter.buildCall({
     endpoint: ctx.endpoint, body, raw, stream: ctx.stream, provider, apiKey,
-    headers: buildUpstreamHeaders(ctx.req.headers, null, deps.instanceId),
+    headers: buildUpstreamHeaders(ctx.req.headers, null, deps.instanceId), maxOutput: target.price?.maxOutput ?? null,
   });
   if (call.body !== null) call.headers['content-length'] = String(Buffer.byteLength(call.body));
   const res = await deps.upstream.send({
@@ -74,7 +74,7 @@ export const sendToTarget: SendAttempt = async (ctx, deps, target, apiKey, obser
   ctx.upstreamStatus = res.status;
   observe(res.headers, res.status);
   if (res.status >= 400) {
-    throw await toUpstreamHttpError(provider.id, res.status, res.headers, res.body, adapter.readErrorMessage?.bind(adapter));
+    throw await toUpstreamHttpError(provider.id, res.status, res.headers, res.body, adapter.readErrorMessage?.bind(adapter), adapter.readErrorCode?.bind(adapter));
   }
   try {
     const contentType = String(res.headers['content-type'] ?? '');

@@ -53,6 +53,7 @@ export function buildTrace(ctx: RequestContext): Trace {
     tags: ctx.tags,
     error: ctx.clientGone ? 'client closed the request' : ctx.error ? `${ctx.error.code}: ${redactSecrets(ctx.error.message)}` : null,
     stages: ctx.stages,
+    downgradedFrom: ctx.downgradedFrom,
     attempts: ctx.attempts,
     routing: ctx.routing,
     routingSavedUsd: ctx.routingSavedUsd,

@@ -17,6 +17,7 @@ interface Row {
   latency_ms: number; ttfb_ms: number | null; prompt_tokens: number | null; cached_tokens: number | null;
   completion_tokens: number | null; reasoning_tokens: number | null; cost_usd: number | null; saved_usd: number;
   usage_estimated: number; user: string | null; feature: string | null; tags: string; error: string | null; stages_json: string;
+  downgraded_from: string | null;
   attempts_json: string; routing_json: string | null; routing_saved_usd: number | null;
 }
 
@@ -30,6 +31,7 @@ function toTrace(r: Row): Trace {
     reasoningTokens: r.reasoning_tokens, costUsd: r.cost_usd, savedUsd: r.saved_usd,
     usageEstimated: r.usage_estimated === 1, user: r.user, feature: r.feature,
     tags: r.tags ? r.tags.split(',') : [], error: r.error, stages: JSON.parse(r.stages_json) as StageTiming[],
+    downgradedFrom: r.downgraded_from ?? null,
     attempts: JSON.parse(r.attempts_json) as TraceAttempt[],
     routing: r.routing_json ? JSON.parse(r.routing_json) as RoutingDecision : null,
     routingSavedUsd: r.routing_saved_usd,
@@ -45,11 +47,11 @@ export function createTracesRepo(db: Database.Database) {
   const insertTrace = db.prepare(`INSERT INTO traces (id, ts, project, endpoint, method, path, model_requested, model_used,
     provider, status, stream, cache, cache_layer, cache_reason, cache_entry_id, latency_ms, ttfb_ms, prompt_tokens,
     cached_tokens, completion_tokens, reasoning_tokens, cost_usd, saved_usd, usage_estimated, user, feature, tags, error, stages_json,
-    attempts_json, routing_json, routing_saved_usd)
+    downgraded_from, attempts_json, routing_json, routing_saved_usd)
     VALUES (@id, @ts, @project, @endpoint, @method, @path, @modelRequested, @modelUsed, @provider, @status, @stream, @cache,
     @cacheLayer, @cacheReason, @cacheEntryId, @latencyMs, @ttfbMs, @promptTokens, @cachedTokens, @completionTokens,
     @reasoningTokens, @costUsd, @savedUsd, @usageEstimated, @user, @feature, @tags, @error, @stages,
-    @attemptsJson, @routingJson, @routingSavedUsd)`);
+    @downgradedFrom, @attemptsJson, @routingJson, @routingSavedUsd)`);
   const insertBodies = db.prepare(`INSERT INTO trace_bodies (trace_id, request_headers, response_headers, request_body,
     response_body, streamed_text) VALUES (?, ?, ?, ?, ?, ?)`);
   const selectOne = db.prepare('SELECT * FROM traces WHERE id = ?');

@@ -34,6 +34,7 @@ function makeTrace(id: string, ts: number): Trace {
     feature: null,
     tags: [],
     error: null,
+    downgradedFrom: null,
     stages: [],
     attempts: [],
     routing: null,
