@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createAdminModel } from './admin/admin-model';
 import { createAdminServer } from './admin/server';
 import { createBudgets } from './budget/budgets';
+import { createRateLimiter } from './limits/rate-limiter';
 import { isValidTimeZone, systemTimeZone } from './budget/periods';
 import { createEventHub, type EventHub } from './admin/event-hub';
 import { resolveAdminToken } from './admin-token';
@@ -104,6 +105,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     instanceId: randomBytes(8).toString('hex'),
     state: { cachingPaused: false },
     budgets: createBudgets({ store, events, now, defaultTimeZone: resolveTimeZone(options.timeZone ?? env.TOLLGATE_TIME_ZONE) }),
+    limits: createRateLimiter(now),
   };
 
   const startedAt = now();

@@ -91,7 +91,7 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
     getProjectUsage(slug: string): ProjectUsage {
       const p = deps.projects.get(slug);
       if (!p) throw notFound(`Project ${slug}`);
-      return deps.budgets.usage(p, { inFlight: 0, queued: 0 });
+      return deps.budgets.usage(p, deps.limits.stats(slug));
     },
     listCacheEntries(q: CacheEntryQuery) { deps.store.flush(); return deps.cacheRepo.list(q, deps.now()); },
     getCacheEntry(id: string) {

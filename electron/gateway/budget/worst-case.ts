@@ -88,9 +88,22 @@ function countMessages(items: unknown[], count: Counter, budget: { chars: number
 /** Fields besides the messages that the model reads as input. */
 const EXTRA_INPUT_FIELDS = ['tools', 'functions', 'tool_choice', 'response_format', 'instructions', 'text', 'prediction'];
 
-/** Input tokens of a request, counted with the model family's tokenizer. */
+const counted = new WeakMap<Json, Map<Counter, number>>();
+
+/** Input tokens of a request, counted with the model family's tokenizer (once per body and tokenizer). */
 export function countInputTokens(endpoint: Endpoint, body: Json, model: string, price: ModelPrice | null): number {
   const { count, margin } = counterFor(model, price);
+  let byCounter = counted.get(body);
+  if (!byCounter) { byCounter = new Map(); counted.set(body, byCounter); }
+  let tokens = byCounter.get(count);
+  if (tokens === undefined) {
+    tokens = countBody(endpoint, body, count);
+    byCounter.set(count, tokens);
+  }
+  return Math.ceil(tokens * margin);
+}
+
+function countBody(endpoint: Endpoint, body: Json, count: Counter): number {
   const budget = { chars: 0 };
   let tokens = 0;
   if (endpoint === 'chat.completions' && Array.isArray(body.messages)) tokens += countMessages(body.messages, count, budget);
@@ -112,7 +125,17 @@ export function countInputTokens(endpoint: Endpoint, body: Json, model: string, 
       if (v != null) tokens += countText(typeof v === 'string' ? v : JSON.stringify(v), count, budget);
     }
   }
-  return Math.ceil(tokens * margin);
+  return tokens;
+}
+
+/** The output bound the request itself sets (max_tokens and friends, times n); null when it sets none. */
+export function requestedOutputTokens(endpoint: Endpoint, body: Json): number | null {
+  if (endpoint === 'embeddings') return 0;
+  const requested = endpoint === 'responses'
+    ? positiveInt(body.max_output_tokens)
+    : positiveInt(body.max_completion_tokens) ?? positiveInt(body.max_tokens);
+  if (requested === null) return null;
+  return requested * (endpoint === 'chat.completions' ? positiveInt(body.n) ?? 1 : 1);
 }
 
 function positiveInt(v: unknown): number | null {

@@ -7,6 +7,7 @@ import { cacheLookup } from './stages/cache-lookup';
 import { cacheStore } from './stages/cache-store';
 import { dispatch } from './stages/dispatch';
 import { ingress } from './stages/ingress';
+import { limit } from './stages/limit';
 import { meterCost } from './stages/meter-cost';
 import { recordTrace } from './stages/record-trace';
 import { respond } from './stages/respond';
@@ -19,6 +20,7 @@ import { settle } from './stages/settle';
  *
  *  1 ingress       body limit, JSON parse, shape check, project / user / feature / tags
  *  2 cache-lookup  exact cache: memory LRU, then SQLite; a hit answers at once
+ *  2b limit        rate limits (requests, tokens per minute; project, end-user) and concurrency; may queue
  *  3 route         model → provider target and price
  *  3b budget       holds the worst-case cost against the caps; block, downgrade or alert when it does not fit
  *  4 dispatch      upstream call; streams pass through as they arrive
@@ -28,7 +30,7 @@ import { settle } from './stages/settle';
  *  7 cache-store   stores complete successful answers; counts hits (always)
  *  8 record-trace  trace + spend rollup in one batched write; live event (always)
  */
-export const STAGES: readonly Stage[] = [ingress, cacheLookup, route, budget, dispatch, meterCost, settle, respond, cacheStore, recordTrace];
+export const STAGES: readonly Stage[] = [ingress, cacheLookup, limit, route, budget, dispatch, meterCost, settle, respond, cacheStore, recordTrace];
 
 export async function runPipeline(ctx: RequestContext, deps: PipelineDeps): Promise<void> {
   for (const stage of STAGES) {

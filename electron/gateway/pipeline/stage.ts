@@ -12,6 +12,7 @@ import type { SpendRepo } from '../store/repos/spend-repo';
 import type { TracesRepo } from '../store/repos/traces-repo';
 import type { EventHub } from '../admin/event-hub';
 import type { Budgets } from '../budget/budgets';
+import type { RateLimiter } from '../limits/rate-limiter';
 import type { RequestContext } from './context';
 
 /** Everything stages share; built once by createGateway. */
@@ -37,6 +38,8 @@ export interface PipelineDeps {
   state: { cachingPaused: boolean };
   /** budget ledger, velocity breaker and their alerts */
   budgets: Budgets;
+  /** rate limits and concurrency per project and end-user */
+  limits: RateLimiter;
 }
 
 export interface Stage {
