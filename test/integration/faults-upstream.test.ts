@@ -11,11 +11,12 @@ import { eventually, useSharedGateway, type TestGateway } from '../support/start
 import { catchApiError } from '../support/wire';
 
 let t: TestGateway;
-// Gateway retries and circuit breakers are off here so each fault reaches the client exactly as the upstream
-// sent it, one upstream call per request; test/integration/routing.test.ts covers retries and fallbacks.
+// Gateway retries, circuit breakers and upstream pacing are off here so each fault reaches the client exactly
+// as the upstream sent it, at once, one upstream call per request (pacing would queue the storm behind the
+// 429s' retry-after); test/integration/routing.test.ts and upstream-pacing.test.ts cover those.
 useSharedGateway({
   upstreamHeadersTimeoutMs: 400, upstreamBodyTimeoutMs: 400,
-  routing: { retry: { maxRetries: 0 }, breaker: { failureThreshold: Number.POSITIVE_INFINITY } },
+  routing: { retry: { maxRetries: 0 }, breaker: { failureThreshold: Number.POSITIVE_INFINITY }, pacing: false },
 }, (gw) => { t = gw; });
 
 let client: OpenAI;

@@ -54,7 +54,7 @@ export function createUpstreamPacer(now: () => number, sleep: Sleep = realSleep)
   const stateOf = (key: string) => {
     let s = keys.get(key);
     if (!s) {
-      s = { requests: { limit: null, remaining: null, resetAt: 0, period: 1000 }, tokens: { limit: null, remaining: null, resetAt: 0, period: 1000 }, blockedUntil: 0 };
+      s = { requests: { limit: null, remaining: null, resetAt: 0, period: 0 }, tokens: { limit: null, remaining: null, resetAt: 0, period: 0 }, blockedUntil: 0 };
       keys.set(key, s);
     }
     return s;
@@ -65,13 +65,14 @@ export function createUpstreamPacer(now: () => number, sleep: Sleep = realSleep)
     const remaining = num(header(h, `x-ratelimit-remaining-${kind}`) ?? header(h, `anthropic-ratelimit-${kind}-remaining`));
     const reset = parseResetMs(header(h, `x-ratelimit-reset-${kind}`) ?? header(h, `anthropic-ratelimit-${kind}-reset`), t);
     if (remaining === null) return;
-    const resetAt = t + (reset ?? w.period);
+    const resetAt = t + (reset ?? (w.period || 1000));
     // same window as we already count in: our own count also knows the calls the provider has not seen yet
     const sameWindow = w.remaining !== null && t < w.resetAt && Math.abs(resetAt - w.resetAt) <= Math.max(100, w.period / 5);
     w.remaining = sameWindow ? Math.min(w.remaining!, remaining) : remaining;
     w.limit = limit;
     w.resetAt = resetAt;
-    if (reset !== null && reset > 0) w.period = reset;
+    // a reset is the time left in the window; the longest one seen is the closest guess at the window itself
+    if (reset !== null && reset > w.period) w.period = reset;
   }
 
   /** ms until the window has room for `need`, 0 now; a passed reset refills it to its limit */
@@ -80,7 +81,7 @@ export function createUpstreamPacer(now: () => number, sleep: Sleep = realSleep)
     if (t >= w.resetAt) {
       // the window has passed: full again until the provider says otherwise
       w.remaining = w.limit;
-      w.resetAt = t + w.period;
+      w.resetAt = t + (w.period || 1000);
       if (w.remaining === null) return 0;
     }
     return w.remaining >= need ? 0 : Math.max(1, w.resetAt - t);

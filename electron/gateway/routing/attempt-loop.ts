@@ -44,8 +44,10 @@ export async function runAttempts(ctx: RequestContext, deps: PipelineDeps, send:
       continue;
     }
     for (let attempt = 0; ; attempt++) {
-      const key = r.pickKey(target.provider, ctx.clientKey);
-      const paced = await r.pacer.acquire(key.id, tokens, deadline, ctx.cancel);
+      const key = r.pickKey(target.provider, ctx.clientKey, target.model);
+      // providers rate-limit per key and model (OpenAI's x-ratelimit-* are per model)
+      const quota = `${key.id}:${target.model}`;
+      const paced = r.isPacing ? await r.pacer.acquire(quota, tokens, deadline, ctx.cancel) : 0;
       if (paced === false) throw clientGone();
       const started = performance.now();
       const record: TraceAttempt = { target: label, provider: target.provider.id, status: null, error: null, ms: 0, waitMs: paced > 0 ? paced : null, outcome: 'ok' };
@@ -53,7 +55,7 @@ export async function runAttempts(ctx: RequestContext, deps: PipelineDeps, send:
       ctx.upstreamStatus = null;
       r.begin(label, key.id);
       try {
-        await send(ctx, deps, target, key.value, (headers, status) => r.pacer.observe(key.id, headers, status));
+        await send(ctx, deps, target, key.value, (headers, status) => { if (r.isPacing) r.pacer.observe(quota, headers, status); });
         record.status = ctx.upstreamStatus;
         record.ms = round(performance.now() - started);
         r.breakers.onSuccess(label);
@@ -71,7 +73,7 @@ export async function runAttempts(ctx: RequestContext, deps: PipelineDeps, send:
           throw error;
         }
         if (verdict === 'retry' && attempt < r.retry.maxRetries && r.breakers.stateOf(label) === 'closed') {
-          const wait = retryWait(ctx, deps, target, key.id, error, attempt);
+          const wait = retryWait(ctx, deps, target, quota, error, attempt);
           if (Date.now() + wait <= deadline) {
             record.outcome = 'retry';
             record.waitMs = wait;
@@ -98,10 +100,11 @@ export async function runAttempts(ctx: RequestContext, deps: PipelineDeps, send:
  * The provider's retry-after, else backoff; nothing when another key of the same provider has room now.
  * Waits and deadlines use the real clock (they are real sleeps); deps.now drives breaker cooldowns.
  */
-function retryWait(ctx: RequestContext, deps: PipelineDeps, target: RouteTarget, keyId: string, error: GatewayError, attempt: number): number {
+function retryWait(ctx: RequestContext, deps: PipelineDeps, target: RouteTarget, quota: string, error: GatewayError, attempt: number): number {
   const r = deps.routing;
-  const other = r.pickKey(target.provider, ctx.clientKey);
-  if (other.id !== keyId && r.pacer.delayFor(other.id, 1) === 0 && ctx.upstreamStatus === 429) return 0;
+  const other = r.pickKey(target.provider, ctx.clientKey, target.model);
+  const otherQuota = `${other.id}:${target.model}`;
+  if (otherQuota !== quota && r.pacer.delayFor(otherQuota, 1) === 0 && ctx.upstreamStatus === 429) return 0;
   return readRetryAfterMs(error.headers, Date.now()) ?? backoffMs(attempt, r.retry, r.random);
 }
 

@@ -15,6 +15,8 @@ export interface RoutingOptions {
   random?: () => number;
   /** injectable for tests: backoff and pacing waits */
   sleep?: Sleep;
+  /** pace calls to the quota each provider key advertises (default on) */
+  pacing?: boolean;
 }
 
 export const DEFAULT_BREAKER: BreakerOptions = { failureThreshold: 3, cooldownMs: 30_000 };
@@ -74,6 +76,7 @@ export function createRouter(db: Database.Database, now: () => number, options: 
     pacer,
     sleep,
     random,
+    isPacing: options.pacing !== false,
 
     /** model name (alias, provider/model or bare) → targets in the order to try them */
     plan(deps: PipelineDeps, model: string, project: string | null): RoutePlan {
@@ -101,7 +104,7 @@ export function createRouter(db: Database.Database, now: () => number, options: 
     rule(project: string): RoutingRule | undefined { return aliases.rule(project); },
 
     /** the key to use for the next call: the client's own OpenAI key, else the least busy key that has quota */
-    pickKey(provider: ProviderConfig, clientKey: string | null): KeyChoice {
+    pickKey(provider: ProviderConfig, clientKey: string | null, model: string): KeyChoice {
       if (provider.kind === 'openai' && clientKey) return { id: `${provider.id}#client`, value: clientKey };
       const keys = provider.apiKeys;
       if (keys.length <= 1) return { id: `${provider.id}#0`, value: keys[0] ?? null };
@@ -112,7 +115,7 @@ export function createRouter(db: Database.Database, now: () => number, options: 
       for (let n = 0; n < keys.length; n++) {
         const i = (start + n) % keys.length;
         const id = `${provider.id}#${i}`;
-        const score = (pacer.delayFor(id, 1) > 0 ? 1e6 : 0) + busyOf(id);
+        const score = (pacer.delayFor(`${id}:${model}`, 1) > 0 ? 1e6 : 0) + busyOf(id);
         if (score < bestScore) { best = i; bestScore = score; }
       }
       return { id: `${provider.id}#${best}`, value: keys[best]! };
