@@ -32,7 +32,7 @@ const ROUTES: Route[] = [
   {
     method: 'GET', pattern: /^\/admin\/v1\/cache\/entries$/, handler: (m, { query: q }) => m.listCacheEntries({
       project: str(q, 'project'), model: str(q, 'model'), tag: str(q, 'tag'), q: str(q, 'q'),
-      sort: str(q, 'sort') as CacheEntryQuery['sort'], limit: num(q, 'limit'), cursor: str(q, 'cursor'),
+      sort: str(q, 'sort') as CacheEntryQuery['sort'], olderThanSec: num(q, 'olderThanSec'), limit: num(q, 'limit'), cursor: str(q, 'cursor'),
     }),
   },
   { method: 'GET', pattern: /^\/admin\/v1\/cache\/entries\/([^/]+)$/, handler: (m, { params }) => m.getCacheEntry(params[0]!) },
@@ -54,6 +54,10 @@ const ROUTES: Route[] = [
   { method: 'DELETE', pattern: /^\/admin\/v1\/projects\/([^/]+)\/aliases\/([^/]+)$/, handler: (m, { params }) => m.deleteProjectAlias(params[0]!, params[1]!) },
   { method: 'GET', pattern: /^\/admin\/v1\/projects\/([^/]+)\/routing$/, handler: (m, { params }) => m.getRoutingRule(params[0]!) },
   { method: 'PUT', pattern: /^\/admin\/v1\/projects\/([^/]+)\/routing$/, handler: (m, { params, body }) => m.putRoutingRule(params[0]!, body as RoutingRule) },
+  // dashboard additions (dashboard-model.ts)
+  { method: 'GET', pattern: /^\/admin\/v1\/overview$/, handler: (m, { query: q }) => m.overview(num(q, 'days'), str(q, 'project')) },
+  { method: 'GET', pattern: /^\/admin\/v1\/pricing$/, handler: (m, { query: q }) => m.lookupPrice(str(q, 'model')) },
+  { method: 'POST', pattern: /^\/admin\/v1\/cache\/delete$/, handler: (m, { body }) => m.deleteCacheEntries(body) },
 ];
 
 export function matchAdminRoute(method: string, pathname: string) {
