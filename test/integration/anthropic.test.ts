@@ -77,6 +77,14 @@ describe('OpenAI SDK → anthropic/<model>', () => {
     expect(JSON.stringify(trace)).not.toContain(KEY);
   });
 
+  it('finds Anthropic for a bare claude-… name', async () => {
+    const { data, response } = await client.chat.completions.create({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'bare' }] }).withResponse();
+    expect(data.choices[0]!.message.content).toBe('Echo: bare');
+    expect(response.headers.get('x-tollgate-provider')).toBe('anthropic');
+    expect(last().body.model).toBe('claude-haiku-4-5');
+    expect(t.mock.count()).toBe(0);
+  });
+
   it('fills max_tokens, which Anthropic requires, from the model output limit in the pricing table', async () => {
     await client.chat.completions.create({ model: 'anthropic/claude-opus-4-1', messages: [{ role: 'user', content: 'hi' }] });
     expect(last().body.max_tokens).toBe(32000);
@@ -217,5 +225,35 @@ describe('errors', () => {
     expect(text).toBe('Echo: hello ');
     const trace = await fetchLatestTrace(t, (tr) => tr.modelRequested === 'anthropic/mock-stream-error');
     expect(trace.error).toContain('Overloaded');
+  });
+});
+
+describe('gateway features over Anthropic', () => {
+  const det = (content: string) => ({ model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'user' as const, content }], temperature: 0 });
+
+  it('caches a deterministic answer and replays it, whole or as SSE, without calling Anthropic again', async () => {
+    const first = await client.chat.completions.create(det('cache me')).withResponse();
+    expect(first.response.headers.get('x-tollgate-cache')).toBe('miss');
+    const second = await client.chat.completions.create(det('cache me')).withResponse();
+    expect(second.response.headers.get('x-tollgate-cache')).toBe('hit');
+    expect(second.data.choices[0]!.message.content).toBe('Echo: cache me');
+    const replay = await collect(await client.chat.completions.create({ ...det('cache me'), stream: true }));
+    expect(replay.map((c) => c.choices[0]?.delta?.content ?? '').join('')).toBe('Echo: cache me');
+    expect(claude.count('/v1/messages')).toBe(1);
+  });
+
+  it('a stream Anthropic cuts off ends with an error for the client, is traced, and is never cached', async () => {
+    for (let i = 0; i < 2; i++) {
+      const stream = await client.chat.completions.create({ ...det('hello world'), model: 'anthropic/mock-reset', stream: true });
+      let text = '';
+      const err = await (async () => {
+        for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+      })().then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(text).toBe('Echo: hello ');
+    }
+    expect(claude.count('/v1/messages')).toBe(2);
+    const trace = await fetchLatestTrace(t, (tr) => tr.modelRequested === 'anthropic/mock-reset');
+    expect(trace.error).toMatch(/anthropic broke off its answer part-way/);
   });
 });

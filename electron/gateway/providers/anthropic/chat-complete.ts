@@ -95,7 +95,7 @@ export function buildMessagesBody(body: Json, model: string, stream: boolean, mo
   const tools = toTools(body.tools);
   if (tools && tools.length > 0) out.tools = tools;
   const choice = toToolChoice(body.tool_choice, body.parallel_tool_calls);
-  if (choice && (tools?.length || choice.type === 'none')) out.tool_choice = choice;
+  if (choice && tools?.length) out.tool_choice = choice;
   if (stream) out.stream = true;
   return out;
 }
