@@ -264,4 +264,14 @@ describe('gateway features over Anthropic', () => {
     const trace = await fetchLatestTrace(t, (tr) => tr.modelRequested === 'anthropic/mock-reset');
     expect(trace.error).toMatch(/anthropic broke off its answer part-way/);
   });
+
+  it('an unreadable event is skipped, the rest arrives, and the answer is flagged and not cached', async () => {
+    for (let i = 0; i < 2; i++) {
+      const chunks = await collect(await client.chat.completions.create({ ...det('bad sse'), model: 'anthropic/mock-bad-sse', stream: true }));
+      expect(chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('')).toBe('Echo: bad sse');
+    }
+    expect(claude.count('/v1/messages')).toBe(2);
+    const trace = await fetchLatestTrace(t, (tr) => tr.modelRequested === 'anthropic/mock-bad-sse');
+    expect(trace.error).toContain('1 unreadable SSE event(s) from anthropic could not be translated');
+  });
 });
