@@ -30,6 +30,8 @@ import { createTracesRepo } from './store/repos/traces-repo';
 import { createRetention } from './store/retention';
 
 export type { GatewayOptions, GatewayDiagnostics };
+export type { SecretStore } from './providers/secret-store';
+export { toLocalDay } from './store/repos/spend-repo';
 export const VERSION = '0.1.0';
 
 export interface GatewayAddresses {

@@ -34,6 +34,8 @@ export interface CacheEntryQuery {
   tag?: string;
   q?: string;
   sort?: 'age' | 'hits' | 'saved';
+  /** only entries created at least this many seconds ago */
+  olderThanSec?: number;
   limit?: number;
   cursor?: string;
 }

@@ -6,6 +6,7 @@ import type { PipelineDeps } from '../pipeline/stage';
 import type { ProjectRecord } from '../store/repos/projects-repo';
 import type { Retention } from '../store/retention';
 import { checkBudgetPatch, checkLimitsPatch } from '../budget/validate';
+import { createDashboardModel } from './dashboard-model';
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const POLICIES = new Set<CachePolicy>(['deterministic', 'always', 'off']);
@@ -55,6 +56,7 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
   const totals = () => { deps.store.flush(); return deps.spend.totalsByProject(deps.now()); };
 
   return {
+    ...createDashboardModel(deps),
     health: (): Health => ({ ok: true, ...info() }),
     listTraces(q: TraceQuery) { deps.store.flush(); return deps.traces.list(q); },
     getTrace(id: string) {

@@ -31,7 +31,7 @@ const ROUTES: Route[] = [
   {
     method: 'GET', pattern: /^\/admin\/v1\/cache\/entries$/, handler: (m, { query: q }) => m.listCacheEntries({
       project: str(q, 'project'), model: str(q, 'model'), tag: str(q, 'tag'), q: str(q, 'q'),
-      sort: str(q, 'sort') as CacheEntryQuery['sort'], limit: num(q, 'limit'), cursor: str(q, 'cursor'),
+      sort: str(q, 'sort') as CacheEntryQuery['sort'], olderThanSec: num(q, 'olderThanSec'), limit: num(q, 'limit'), cursor: str(q, 'cursor'),
     }),
   },
   { method: 'GET', pattern: /^\/admin\/v1\/cache\/entries\/([^/]+)$/, handler: (m, { params }) => m.getCacheEntry(params[0]!) },
@@ -45,6 +45,10 @@ const ROUTES: Route[] = [
   { method: 'PATCH', pattern: /^\/admin\/v1\/settings$/, handler: (m, { body }) => m.patchSettings(body as Partial<GatewaySettings>) },
   { method: 'GET', pattern: /^\/admin\/v1\/providers$/, handler: (m) => m.listProviders() },
   { method: 'PUT', pattern: /^\/admin\/v1\/providers\/([^/]+)$/, handler: (m, { params, body }) => m.updateProvider(params[0]!, body as ProviderUpdate) },
+  // dashboard additions (dashboard-model.ts)
+  { method: 'GET', pattern: /^\/admin\/v1\/overview$/, handler: (m, { query: q }) => m.overview(num(q, 'days'), str(q, 'project')) },
+  { method: 'GET', pattern: /^\/admin\/v1\/pricing$/, handler: (m, { query: q }) => m.lookupPrice(str(q, 'model')) },
+  { method: 'POST', pattern: /^\/admin\/v1\/cache\/delete$/, handler: (m, { body }) => m.deleteCacheEntries(body) },
 ];
 
 export function matchAdminRoute(method: string, pathname: string) {
