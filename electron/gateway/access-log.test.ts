@@ -30,4 +30,17 @@ describe('access log', () => {
     expect(lines[2]).toMatch(/502 .*upstream_error: openai error \(HTTP 500\): boom$/);
     vi.useRealTimers();
   });
+
+  it('writes one JSON object per line with --log-format json', () => {
+    const write = vi.fn();
+    const log = createAccessLog(write, 'json');
+    log.add(trace({ status: 502, error: 'upstream_error: boom', costUsd: null }));
+    log.add(trace({ cache: 'hit', savedUsd: 0.01 }));
+    log.flush();
+    const lines = (write.mock.calls[0]![0] as string).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ level: 'error', msg: 'request', traceId: 't', project: 'support', status: 502, error: 'upstream_error: boom', costUsd: null });
+    expect(lines[1]).toMatchObject({ level: 'info', cache: 'hit', savedUsd: 0.01 });
+    expect(Object.keys(lines[0]!)).not.toContain('requestBody');
+  });
 });

@@ -18,6 +18,8 @@ import { loadPricing } from './cost/load-pricing';
 import { createSpendTracker } from './cost/spend-tracker';
 import { createUpstreamClient } from './http/upstream-client';
 import { createLogger } from './log';
+import { createMetricsCollector } from './metrics/collector';
+import { createMetricsEndpoint } from './metrics/exposition';
 import type { PipelineDeps } from './pipeline/stage';
 import { checkNotLoop, createProviderSettings } from './providers/provider-settings';
 import { createProxyServer, DEFAULT_CLIENT_TIMEOUTS } from './proxy/server';
@@ -64,7 +66,8 @@ function resolveTimeZone(tz: string | undefined): string {
 }
 
 async function listen(server: Server, port: number, host: string): Promise<number> {
-  server.listen(port, host);
+  // a deep accept queue: a burst of clients connecting at once (a batch job's 1,000 streams) must not see resets
+  server.listen({ port, host, backlog: 4096 });
   await once(server, 'listening');
   return (server.address() as AddressInfo).port;
 }
@@ -104,6 +107,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     instanceId: randomBytes(8).toString('hex'),
     state: { cachingPaused: false },
+    metrics: createMetricsCollector(),
     budgets: createBudgets({ store, events, now, defaultTimeZone: resolveTimeZone(options.timeZone ?? env.TOLLGATE_TIME_ZONE) }),
     limits: createRateLimiter(now),
   };
@@ -134,6 +138,10 @@ export function createGateway(options: GatewayOptions): Gateway {
   const admin = createAdminServer({
     model, events, token: adminToken, bindHost: host, dashboardDir: options.dashboardDir ?? null, log, now,
     port: () => ports.admin,
+    metrics: createMetricsEndpoint({
+      collector: deps.metrics, inFlight: () => proxy.inFlight,
+      budgets: () => model.listProjects().items.map((p) => model.getProjectUsage(p.slug)),
+    }),
   });
   const adminSockets = trackSockets(admin);
   let sweep: NodeJS.Timeout | null = null;

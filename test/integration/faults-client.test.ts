@@ -3,18 +3,25 @@
  * that drip their headers or body. The gateway answers what can still be answered (408, OpenAI-shaped),
  * records what reached the pipeline, and keeps nothing open afterwards.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Trace } from '../../shared/api/dto';
-import { chatBody, drip, expectClean, isolatedClient, openRaw, parseRawAnswer, requestHead, sleep } from '../support/faults';
+import { chatBody, drip, expectClean, isolatedClient, openRaw, openReservations, parseRawAnswer, requestHead, sleep } from '../support/faults';
 import { eventually, useSharedGateway, type TestGateway } from '../support/start-gateway';
 
 let t: TestGateway;
 useSharedGateway({ clientHeadersTimeoutMs: 300, clientRequestTimeoutMs: 600 }, (gw) => { t = gw; });
 
+beforeAll(async () => {
+  // a cap makes every priced request hold a budget reservation, which each fault below must give back
+  const r = await t.admin('/admin/v1/projects', { method: 'POST', body: { slug: 'default', budget: { dailyUsd: 1000, mode: 'block' } } });
+  expect(r.status).toBe(201);
+});
+
 let timersBefore = 0;
 beforeEach(() => { timersBefore = t.gateway.diagnostics().timers.process; });
 afterEach(async () => {
   await expectClean(t, { proxySockets: 0, processTimers: timersBefore });
+  expect(await openReservations(t)).toEqual({ count: 0, usd: 0 });
   expect(t.logs.filter((l) => l.level === 'error')).toEqual([]);
   const { client, close } = isolatedClient(t);
   const ok = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'still there?' }] });
@@ -60,6 +67,7 @@ describe('client disconnects at every phase', () => {
     const conn = await openRaw(t);
     conn.socket.write(requestHead(body, 'x-mock-delay-ms: 60000\r\n') + body);
     await eventually(async () => t.mock.openResponses === 1);
+    expect((await openReservations(t)).count).toBe(1);
     conn.socket.destroy();
     await eventually(async () => t.mock.aborted === 1);
     const trace = await eventually(async () => (await t.admin<{ items: Trace[] }>('/admin/v1/traces?status=499&limit=1')).body.items.find((x) => x.modelRequested === 'gpt-4o-mini'));

@@ -3,11 +3,32 @@
  * gateway let go of everything afterwards. Upstream faults come from the mock's model names
  * (mock-reset, mock-stall, mock-stream-stall, mock-bad-sse, mock-bad-json, mock-error-429/500).
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { GatewayDiagnostics } from '../../electron/gateway/index';
 import type { TestGateway } from './start-gateway';
+
+/** A copy of the bundled pricing table that also prices the mock's fault models, so budgets hold money for them. */
+export function writePricingWith(models: string[]): string {
+  const bundled = JSON.parse(readFileSync(fileURLToPath(new URL('../../resources/pricing.json', import.meta.url)), 'utf8')) as { models: Record<string, unknown> };
+  for (const m of models) bundled.models[m] = { provider: 'openai', input: 2, cachedInput: null, output: 8, source: 'https://example.com/test-pricing', checked: '2025-01-01' };
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-pricing-'));
+  const file = join(dir, 'pricing.json');
+  writeFileSync(file, JSON.stringify(bundled));
+  return file;
+}
+
+/** Budget reservations the project still holds (GET /admin/v1/projects/:slug/usage). */
+export async function openReservations(t: TestGateway, project = 'default'): Promise<{ count: number; usd: number }> {
+  const r = await t.admin<{ openReservations: number; reservedUsd: number }>(`/admin/v1/projects/${project}/usage`);
+  if (r.status !== 200) throw new Error(`GET /admin/v1/projects/${project}/usage answered ${r.status}`);
+  return { count: r.body.openReservations, usd: r.body.reservedUsd };
+}
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

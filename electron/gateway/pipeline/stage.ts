@@ -10,6 +10,7 @@ import type { ProjectsRepo } from '../store/repos/projects-repo';
 import type { SpendRepo } from '../store/repos/spend-repo';
 import type { TracesRepo } from '../store/repos/traces-repo';
 import type { EventHub } from '../admin/event-hub';
+import type { MetricsCollector } from '../metrics/collector';
 import type { Budgets } from '../budget/budgets';
 import type { RateLimiter } from '../limits/rate-limiter';
 import type { RequestContext } from './context';
@@ -33,6 +34,8 @@ export interface PipelineDeps {
   /** sent upstream as x-tollgate-hop so a request that comes back to us is caught as a loop */
   instanceId: string;
   state: { cachingPaused: boolean };
+  /** cumulative counters for /metrics, fed once per request by record-trace */
+  metrics: MetricsCollector;
   /** budget ledger, velocity breaker and their alerts */
   budgets: Budgets;
   /** rate limits and concurrency per project and end-user */

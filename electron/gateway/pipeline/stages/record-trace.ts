@@ -76,6 +76,7 @@ export const recordTrace: Stage = {
       deps.traces.insert(trace, bodies);
       deps.spend.add(trace);
     });
+    deps.metrics.observe(trace);
     deps.events.publish({ type: 'trace', trace });
     if (trace.costUsd) {
       const totals = deps.spendTracker.add(trace.project, trace.costUsd, trace.ts);
