@@ -150,7 +150,7 @@ async function pipeStream(ctx: RequestContext, res: UpstreamResponse, adapter: P
     // whatever happened, the trace and the cache see what arrived
     if (chat) {
       ctx.answer = chat.toCompletion();
-      ctx.answerComplete = chat.complete && chat.malformed === 0;
+      ctx.answerComplete = chat.complete && chat.malformed === 0 && !translator?.malformed;
       ctx.streamedText = chat.text();
       if (chat.usage) ctx.answer.usage = chat.usage;
     } else if (responses) {
@@ -162,6 +162,7 @@ async function pipeStream(ctx: RequestContext, res: UpstreamResponse, adapter: P
   ctx.res.end();
   const malformed = chat?.malformed ?? responses?.malformed ?? 0;
   if (malformed > 0) ctx.error = new GatewayError(502, 'upstream_error', 'upstream_error', `${malformed} malformed SSE event(s) from the upstream were passed on as they came.`);
+  if (translator?.malformed) ctx.error = new GatewayError(502, 'upstream_error', 'upstream_error', `${translator.malformed} unreadable SSE event(s) from ${ctx.provider!.id} could not be translated and were skipped.`);
   const streamError = chat?.error ?? responses?.error;
   if (streamError) ctx.error = new GatewayError(502, 'upstream_error', 'upstream_error', `The upstream reported an error mid-stream: ${JSON.stringify(streamError).slice(0, 500)}`);
 }
