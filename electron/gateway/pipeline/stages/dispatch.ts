@@ -60,8 +60,9 @@ export async function sendToTarget(ctx: RequestContext, deps: PipelineDeps, targ
   ctx.provider = provider;
   ctx.modelUsed = target.model;
   ctx.price = target.price;
-  // a client's own OpenAI key is for OpenAI only, never handed to another provider
-  const key = apiKey !== undefined ? apiKey : provider.kind === 'openai' && ctx.clientKey ? ctx.clientKey : provider.apiKey;
+  // a client's own OpenAI key is for OpenAI only, never handed to another provider (an sk-ant- key is Anthropic's)
+  const ownKey = ctx.clientKey && (provider.kind === 'openai' || (provider.kind === 'anthropic' && ctx.clientKey.startsWith('sk-ant-'))) ? ctx.clientKey : null;
+  const key = apiKey !== undefined ? apiKey : ownKey ?? provider.apiKey;
   const { body, raw } = buildUpstreamBody(ctx, target.model);
   const call = adapter.buildCall({
     endpoint: ctx.endpoint, body, raw, stream: ctx.stream, provider, apiKey: key,
