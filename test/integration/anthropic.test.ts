@@ -85,6 +85,20 @@ describe('OpenAI SDK → anthropic/<model>', () => {
     expect(t.mock.count()).toBe(0);
   });
 
+  it("uses a client's own sk-ant- key for Anthropic, and never a client's OpenAI key", async () => {
+    const own = 'sk-ant-api03-CLIENTOWNKEY00000000000000000';
+    const mine = await startMockAnthropic({ apiKey: own });
+    try {
+      await t.admin('/admin/v1/providers/claude-own', { method: 'PUT', body: { kind: 'anthropic', baseUrl: mine.url } });
+      await t.client({ apiKey: own }).chat.completions.create({ model: 'claude-own/claude-haiku-4-5', messages: [{ role: 'user', content: 'x' }] });
+      expect(mine.calls.at(-1)!.headers['x-api-key']).toBe(own);
+    } finally {
+      await mine.close();
+    }
+    await t.client({ apiKey: 'sk-proj-CLIENTOPENAIKEY000000000000' }).chat.completions.create({ model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'user', content: 'x' }] });
+    expect(last().headers['x-api-key']).toBe(KEY);
+  });
+
   it('fills max_tokens, which Anthropic requires, from the model output limit in the pricing table', async () => {
     await client.chat.completions.create({ model: 'anthropic/claude-opus-4-1', messages: [{ role: 'user', content: 'hi' }] });
     expect(last().body.max_tokens).toBe(32000);
@@ -137,6 +151,14 @@ describe('OpenAI SDK → anthropic/<model>', () => {
     });
     expect(second.choices[0]!.message.content).toBe('Tool said: 21C and sunny');
     expect(last().body.messages[2]).toEqual({ role: 'user', content: [{ type: 'tool_result', tool_use_id: msg.tool_calls![0]!.id, content: [{ type: 'text', text: '21C and sunny' }] }] });
+
+    // OpenAI takes a tool history without tool definitions; Anthropic needs them declared
+    const bare = await client.chat.completions.create({
+      model: 'anthropic/claude-sonnet-4-5',
+      messages: [{ role: 'user', content: 'Paris' }, msg, { role: 'tool', tool_call_id: msg.tool_calls![0]!.id, content: '22C' }],
+    });
+    expect(bare.choices[0]!.message.content).toBe('Tool said: 22C');
+    expect(last().body.tool_choice).toEqual({ type: 'none' });
   });
 
   it('streams parallel tool calls that the SDK assembles into the same message', async () => {
@@ -255,5 +277,15 @@ describe('gateway features over Anthropic', () => {
     expect(claude.count('/v1/messages')).toBe(2);
     const trace = await fetchLatestTrace(t, (tr) => tr.modelRequested === 'anthropic/mock-reset');
     expect(trace.error).toMatch(/anthropic broke off its answer part-way/);
+  });
+
+  it('an unreadable event is skipped, the rest arrives, and the answer is flagged and not cached', async () => {
+    for (let i = 0; i < 2; i++) {
+      const chunks = await collect(await client.chat.completions.create({ ...det('bad sse'), model: 'anthropic/mock-bad-sse', stream: true }));
+      expect(chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('')).toBe('Echo: bad sse');
+    }
+    expect(claude.count('/v1/messages')).toBe(2);
+    const trace = await fetchLatestTrace(t, (tr) => tr.modelRequested === 'anthropic/mock-bad-sse');
+    expect(trace.error).toContain('1 unreadable SSE event(s) from anthropic could not be translated');
   });
 });

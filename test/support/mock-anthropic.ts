@@ -6,7 +6,7 @@
 //  - streams the real SSE sequence: message_start, content_block_start, ping, content_block_delta (text_delta /
 //    input_json_delta), content_block_stop, message_delta (stop_reason, usage), message_stop
 //  - failure modes by model name: mock-error-500, mock-overloaded (529), mock-error-429 (retry-after),
-//    mock-stream-error (error event mid-stream), mock-reset (socket cut mid-stream)
+//    mock-stream-error (error event mid-stream), mock-reset (socket cut mid-stream), mock-bad-sse (a non-JSON event)
 //  - x-mock-usage pins usage: {"input_tokens","output_tokens","cache_read_input_tokens","cache_creation_input_tokens"}
 export { startMockAnthropic } from './mock-anthropic/server.js';
 export type { MockAnthropic, MockAnthropicOptions } from './mock-anthropic/server.js';

@@ -144,14 +144,15 @@ export function createBudgetLedger(opts: { repo: BudgetRepo; store: Store; now: 
       const nanos = toNanos(usd);
       const lines = linesFor(p, ts);
       let refusal: Refusal | null = null;
+      // of the caps it would pass, name the one that lifts last: that is when the request could go through
       for (const l of lines) {
         if (l.capUsd === null || l.bucket.spent + l.bucket.reserved + nanos <= capNanos(l.capUsd)) continue;
+        if (refusal && refusal.resetsAt >= l.resetsAt) continue;
         refusal = {
           project: p.project, scope: l.bucket.scope, scopeKey: l.bucket.scopeKey, kind: l.bucket.kind, capUsd: l.capUsd,
           spentUsd: toUsd(l.bucket.spent), reservedUsd: toUsd(l.bucket.reserved), requestUsd: usd, resetsAt: l.resetsAt, timeZone: timeZoneOf(p.budget),
           bucket: l.bucket,
         };
-        break;
       }
       if (refusal && !force) return { reservation: null, refusal };
       for (const l of lines) { l.bucket.reserved += nanos; l.bucket.open++; }

@@ -15,6 +15,8 @@ export interface StreamTranslator {
   push(chunk: Buffer): string;
   /** at upstream end: whatever must still go out (e.g. the usage chunk, `data: [DONE]`) */
   finish(): string;
+  /** upstream events it could not read (skipped); the trace reports them */
+  malformed?: number;
 }
 
 /**

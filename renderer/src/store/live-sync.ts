@@ -1,4 +1,5 @@
 import type { AdminEvent } from '../../../shared/api/events';
+import { formatUsd } from '../../../shared/cost';
 import { loadCacheEntries } from '../features/cache/cache-actions';
 import { loadProjects } from '../features/projects/project-actions';
 import { ApiError, getAdminClient, type AdminClient } from '../lib/admin-client';
@@ -76,9 +77,19 @@ function applyEvent(store: AppStore, event: AdminEvent): void {
         cacheRefresh = setTimeout(() => void loadCacheEntries(false, store), REFRESH_DELAY_MS);
       }
       break;
+    case 'budget-alert':
+      state.showToast(describeBudgetAlert(event), event.threshold >= 100 ? 'error' : 'info');
+      if (state.projectsLoad === 'loaded') void loadProjects(store);
+      break;
     default:
       break;
   }
+}
+
+function describeBudgetAlert(e: Extract<AdminEvent, { type: 'budget-alert' }>): string {
+  if (e.period === 'velocity') return `${e.project}: spending too fast (${formatUsd(e.spentUsd)} in a minute); blocked for a cool-down.`;
+  const cap = e.period === 'daily' ? 'daily' : 'monthly';
+  return `${e.project} reached ${e.threshold}% of its ${cap} cap: ${formatUsd(e.spentUsd)} of ${formatUsd(e.capUsd)}.`;
 }
 
 async function catchUp(store: AppStore, client: AdminClient, subscription: AbortController): Promise<void> {

@@ -149,6 +149,7 @@ async function streamMessage(ctx: Ctx, m: { id: string; model: string; answer: A
   frames.push(sseEvent('message_stop', { type: 'message_stop' }));
 
   const model = m.model;
+  if (model === 'mock-bad-sse') frames.splice(3, 0, 'event: content_block_delta\ndata: {not json}\n\n');
   // failure modes cut in after the third content delta
   const cutAt = model === 'mock-stream-error' || model === 'mock-reset' ? 1 + frames.findIndex((f) => f.startsWith('event: content_block_delta')) + 2 : -1;
   for (let i = 0; i < frames.length; i++) {

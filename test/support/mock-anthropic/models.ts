@@ -8,7 +8,7 @@ export const MODELS: Record<string, { snapshot: string; maxOutput: number; displ
 };
 
 /** Model names that switch the mock into a failure mode (as the OpenAI mock does), served like a 64k model. */
-export const MOCK_MODES = new Set(['mock-error-500', 'mock-overloaded', 'mock-error-429', 'mock-stream-error', 'mock-reset']);
+export const MOCK_MODES = new Set(['mock-error-500', 'mock-overloaded', 'mock-error-429', 'mock-stream-error', 'mock-reset', 'mock-bad-sse']);
 
 export function findModel(name: string): { snapshot: string; maxOutput: number } | null {
   if (MOCK_MODES.has(name)) return { snapshot: name, maxOutput: 64000 };

@@ -93,5 +93,9 @@ export function validateMessagesBody(body: any): { snapshot: string; maxOutput: 
     if (key in body) throw new InvalidRequest(`${key}: Extra inputs are not permitted`);
   }
   checkTools(body.tools, body.tool_choice);
+  const usesTools = body.messages.some((m: any) => Array.isArray(m.content) && m.content.some((b: any) => b?.type === 'tool_use' || b?.type === 'tool_result'));
+  if (usesTools && !(Array.isArray(body.tools) && body.tools.length > 0)) {
+    throw new InvalidRequest('Requests which include `tool_use` or `tool_result` blocks must define tools.');
+  }
   return model;
 }

@@ -131,8 +131,8 @@ describe('Anthropic SSE → OpenAI chunks', () => {
   it('skips pings, thinking deltas, unknown events and non-JSON data', () => {
     const t = new AnthropicStreamTranslator({ requestedModel: 'm', includeUsage: false, nowSec: 0 });
     const out = t.push(Buffer.from(ev('ping', {}) + ev('content_block_delta', { index: 0, delta: { type: 'thinking_delta', thinking: 'hmm' } })
-      + ev('some_future_event', { x: 1 }) + 'event: content_block_delta\ndata: {oops\n\n'));
+      + ev('some_future_event', { x: 1 }) + 'event: content_block_delta\ndata: {oops\n\n' + 'data: null\n\n'));
     expect(out).toBe('');
-    expect(t.malformed).toBe(1);
+    expect(t.malformed).toBe(2);
   });
 });

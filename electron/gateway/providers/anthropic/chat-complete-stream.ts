@@ -47,8 +47,9 @@ export class AnthropicStreamTranslator implements StreamTranslator {
 
   private translate(event: string | null, data: string): string {
     if (data === '') return '';
-    let obj: Json;
-    try { obj = JSON.parse(data) as Json; } catch { this.malformed++; return ''; }
+    let obj: unknown;
+    try { obj = JSON.parse(data); } catch { obj = null; }
+    if (!isRecord(obj)) { this.malformed++; return ''; }
     switch (event ?? obj.type) {
       case 'message_start': return this.onMessageStart(obj);
       case 'content_block_start': return this.onBlockStart(obj);

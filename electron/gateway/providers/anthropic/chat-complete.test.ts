@@ -80,6 +80,17 @@ describe('request translation', () => {
     ]);
   });
 
+  it('declares the tools of the history, uncallable, when a follow-up call sends no tools', () => {
+    const out = build({ messages: [
+      { role: 'user', content: 'weather?' },
+      { role: 'assistant', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'call_1', content: 'sunny' },
+    ] });
+    expect(out.tools).toEqual([{ name: 'get_weather', input_schema: { type: 'object' } }]);
+    expect(out.tool_choice).toEqual({ type: 'none' });
+    expect(build({ messages: [{ role: 'user', content: 'hi' }], tool_choice: 'auto' })).not.toHaveProperty('tool_choice');
+  });
+
   it('turns data-URL and https images into image blocks and refuses other media', () => {
     const out = build({ messages: [{ role: 'user', content: [
       { type: 'text', text: 'what is this?' },

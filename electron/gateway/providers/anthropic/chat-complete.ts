@@ -93,11 +93,28 @@ export function buildMessagesBody(body: Json, model: string, stream: boolean, mo
   }
   if (typeof body.user === 'string' && body.user !== '') out.metadata = { user_id: body.user };
   const tools = toTools(body.tools);
-  if (tools && tools.length > 0) out.tools = tools;
   const choice = toToolChoice(body.tool_choice, body.parallel_tool_calls);
-  if (choice && tools?.length) out.tool_choice = choice;
+  if (tools && tools.length > 0) {
+    out.tools = tools;
+    if (choice) out.tool_choice = choice;
+  } else {
+    const past = listUsedTools(messages);
+    if (past.length > 0) {
+      // Anthropic refuses tool_use/tool_result blocks without tool definitions, where OpenAI takes the history
+      // as it is; the tools of the history are declared, and none may be called, as OpenAI would without tools
+      out.tools = past.map((name) => ({ name, input_schema: { type: 'object' } }));
+      out.tool_choice = { type: 'none' };
+    }
+  }
   if (stream) out.stream = true;
   return out;
+}
+
+function listUsedTools(messages: Array<{ content: Json[] }>): string[] {
+  const names = new Set<string>();
+  for (const m of messages) for (const b of m.content) if (b.type === 'tool_use' && typeof b.name === 'string') names.add(b.name);
+  if (names.size === 0 && messages.some((m) => m.content.some((b) => b.type === 'tool_result'))) names.add('tool');
+  return [...names];
 }
 
 const FINISH_REASONS: Record<string, string> = {

@@ -1,5 +1,5 @@
-import { useEffect, useMemo } from 'react';
-import type uPlot from 'uplot';
+import { useEffect, useMemo, useRef } from 'react';
+import uPlot from 'uplot';
 import { useShallow } from 'zustand/react/shallow';
 import type { SpendRow } from '../../../../shared/api/dto';
 import type { Overview } from '../../../../shared/api/dashboard';
@@ -106,34 +106,46 @@ function dayToSeconds(day: string): number {
 
 const usdAxis = (u: uPlot, values: number[]) => values.map((v) => formatUsd(v));
 
+/** Daily bars stacked by project: series k holds the sum of projects k..n, drawn tallest first. */
 function SpendChart({ overview }: { overview: Overview }) {
   const series = useMemo(() => toProjectSeries(overview, 'costUsd').slice(0, CHART_COLOURS.length), [overview]);
   const labels = series.map((s) => s.label).join('\n');
+  const rawRef = useRef(series);
+  rawRef.current = series;
   const options = useMemo(
     () => (width: number): uPlot.Options => ({
       width,
       height: 220,
       legend: { show: true },
-      cursor: { points: { size: 6 } },
+      cursor: { points: { show: false } },
       scales: { x: { time: true } },
-      axes: [darkAxis(), darkAxis({ values: usdAxis, size: 70 })],
+      axes: [darkAxis(), darkAxis({ values: usdAxis, size: 80 })],
       series: [
         {},
         ...labels.split('\n').filter(Boolean).map((label, i) => ({
           label,
           stroke: CHART_COLOURS[i % CHART_COLOURS.length],
-          fill: `${CHART_COLOURS[i % CHART_COLOURS.length]}22`,
-          width: 1.5,
-          value: (_u: uPlot, v: number | null) => (v === null ? '—' : formatUsd(v)),
+          fill: CHART_COLOURS[i % CHART_COLOURS.length],
+          width: 0,
+          points: { show: false },
+          paths: BARS,
+          // the legend shows the project's own spend, not the stacked height
+          value: (_u: uPlot, _v: number | null, _s: number, idx: number | null) =>
+            idx === null ? '—' : formatUsd(rawRef.current[i]?.values[idx] ?? 0),
         })),
       ],
     }),
     [labels],
   );
-  const data = useMemo((): uPlot.AlignedData => [overview.days.map(dayToSeconds), ...series.map((s) => s.values)], [overview, series]);
+  const data = useMemo((): uPlot.AlignedData => {
+    const stacked = series.map((_, k) => overview.days.map((__, d) => series.slice(k).reduce((sum, s) => sum + (s.values[d] ?? 0), 0)));
+    return [overview.days.map(dayToSeconds), ...stacked];
+  }, [overview, series]);
   if (series.length === 0) return <p className="dim small pad">No spend in this period yet.</p>;
   return <UPlotChart options={options} data={data} label="Spend per day by project" />;
 }
+
+const BARS = uPlot.paths.bars?.({ size: [0.7, 28] });
 
 function SavingsChart({ overview }: { overview: Overview }) {
   const data = useMemo((): uPlot.AlignedData => {
@@ -150,11 +162,11 @@ function SavingsChart({ overview }: { overview: Overview }) {
       width,
       height: 220,
       scales: { x: { time: true }, pct: { range: [0, 1] } },
-      axes: [darkAxis(), darkAxis({ values: usdAxis, size: 70 }), darkAxis({ scale: 'pct', side: 1, grid: { show: false }, values: (_u, vs) => vs.map((v) => formatPercent(v)) })],
+      axes: [darkAxis(), darkAxis({ values: usdAxis, size: 80 }), darkAxis({ scale: 'pct', side: 1, grid: { show: false }, values: (_u, vs) => vs.map((v) => formatPercent(v)) })],
       series: [
         {},
-        { label: 'saved', stroke: '#4cc38a', fill: '#4cc38a22', width: 1.5, value: (_u, v) => (v === null ? '—' : formatUsd(v)) },
-        { label: 'hit rate', scale: 'pct', stroke: '#b58cff', width: 1.5, dash: [4, 3], spanGaps: true, value: (_u, v) => formatPercent(v, 1) },
+        { label: 'saved', stroke: '#4cc38a', fill: '#4cc38a', width: 0, paths: BARS, points: { show: false }, value: (_u, v) => (v === null ? '—' : formatUsd(v)) },
+        { label: 'hit rate', scale: 'pct', stroke: '#b58cff', width: 1.5, spanGaps: true, points: { size: 5 }, value: (_u, v) => formatPercent(v, 1) },
       ],
     }),
     [],

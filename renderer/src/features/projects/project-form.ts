@@ -6,6 +6,8 @@ export interface ProjectForm {
   dailyUsd: string;
   monthlyUsd: string;
   mode: BudgetMode;
+  /** downgrade mode: where requests go once a cap is reached */
+  downgradeModel: string;
   rpm: string;
   tpm: string;
   concurrency: string;
@@ -17,6 +19,7 @@ export function toProjectForm(p: Project): ProjectForm {
   const text = (v: number | null): string => (v === null ? '' : String(v));
   return {
     name: p.name, dailyUsd: text(p.budget.dailyUsd), monthlyUsd: text(p.budget.monthlyUsd), mode: p.budget.mode,
+    downgradeModel: p.budget.downgradeModel ?? '',
     rpm: text(p.limits.rpm), tpm: text(p.limits.tpm), concurrency: text(p.limits.concurrency),
     cachePolicy: p.cachePolicy, cacheTtlSec: String(p.cacheTtlSec),
   };
@@ -46,7 +49,7 @@ export function toProjectPatch(f: ProjectForm): { patch: ProjectPatch } | { erro
   return {
     patch: {
       name: f.name.trim() || undefined,
-      budget: { dailyUsd: n.dailyUsd, monthlyUsd: n.monthlyUsd, mode: f.mode },
+      budget: { dailyUsd: n.dailyUsd, monthlyUsd: n.monthlyUsd, mode: f.mode, downgradeModel: f.downgradeModel.trim() || null },
       limits: { rpm: n.rpm, tpm: n.tpm, concurrency: n.concurrency },
       cachePolicy: f.cachePolicy,
       cacheTtlSec: n.ttl ?? 0,

@@ -66,7 +66,7 @@ describe('project form', () => {
     expect(toProjectPatch(form)).toEqual({
       patch: {
         name: 'api',
-        budget: { dailyUsd: 2.5, monthlyUsd: null, mode: 'downgrade' },
+        budget: { dailyUsd: 2.5, monthlyUsd: null, mode: 'downgrade', downgradeModel: null },
         limits: { rpm: 60, tpm: null, concurrency: null },
         cachePolicy: 'deterministic',
         cacheTtlSec: 604800,

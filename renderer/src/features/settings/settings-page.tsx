@@ -38,6 +38,7 @@ export function SettingsPage() {
           {providers.map((p) => (
             <ProviderForm key={p.id} provider={p} />
           ))}
+          <AddProviderForm />
         </section>
         {settings && (
           <section className="card">
@@ -91,8 +92,18 @@ function ProviderForm({ provider }: { provider: ProviderSettings }) {
       <div className="provider-head">
         <span className="strong">{provider.id}</span>
         <span className="badge">{provider.kind}</span>
-        <span className={`badge ${provider.hasApiKey ? 'cache-hit' : 'warn-badge'}`}>{provider.hasApiKey ? 'key set' : 'no key'}</span>
+        <span className={`badge ${provider.hasApiKey ? 'cache-hit' : 'warn-badge'}`}>
+          {provider.hasApiKey ? (provider.keyCount > 1 ? `${provider.keyCount} keys` : 'key set') : 'no key'}
+        </span>
+        {provider.source && <span className="dim small">from {provider.source}</span>}
       </div>
+      {(provider.models?.length || provider.headerNames?.length) ? (
+        <p className="dim small">
+          {provider.models?.length ? `models: ${provider.models.join(', ')}` : ''}
+          {provider.models?.length && provider.headerNames?.length ? ' · ' : ''}
+          {provider.headerNames?.length ? `extra headers: ${provider.headerNames.join(', ')} (values hidden)` : ''}
+        </p>
+      ) : null}
       <div className="field-grid">
         <label htmlFor={`p-${provider.id}-url`}>Base URL</label>
         <input id={`p-${provider.id}-url`} className="input mono" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} spellCheck={false} />
@@ -141,6 +152,63 @@ function RetentionForm({ days }: { days: number }) {
       {error && <p className="error-box" role="alert">{error}</p>}
       <div className="form-actions">
         <button type="submit" className="button primary" disabled={value === String(days)}>Save</button>
+      </div>
+    </form>
+  );
+}
+
+const KINDS = ['openai', 'anthropic', 'azure', 'openai-compatible', 'openrouter', 'groq', 'together', 'mistral', 'deepseek', 'gemini', 'ollama', 'lmstudio', 'vllm', 'llamacpp'];
+
+function AddProviderForm() {
+  const showToast = useAppStore((s) => s.showToast);
+  const [isOpen, setOpen] = useState(false);
+  const [id, setId] = useState('');
+  const [kind, setKind] = useState('openai-compatible');
+  const [baseUrl, setBaseUrl] = useState('');
+  const [apiKey, setApiKey] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  if (!isOpen) {
+    return (
+      <div className="form-actions">
+        <button type="button" className="button" onClick={() => setOpen(true)}>+ Add provider</button>
+      </div>
+    );
+  }
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    const patch: Parameters<typeof saveProvider>[1] = { kind };
+    if (baseUrl.trim()) patch.baseUrl = baseUrl.trim();
+    if (apiKey.trim()) patch.apiKey = apiKey.trim();
+    setError(null);
+    saveProvider(id.trim(), patch).then(
+      () => {
+        showToast(`${id.trim()} added: address its models as ${id.trim()}/<model>.`);
+        setOpen(false);
+        setId('');
+        setBaseUrl('');
+        setApiKey('');
+      },
+      (e: unknown) => setError(describeError(e)),
+    );
+  };
+  return (
+    <form className="provider" onSubmit={submit} aria-label="Add provider">
+      <div className="field-grid">
+        <label htmlFor="np-id">Id</label>
+        <input id="np-id" className="input mono" placeholder="e.g. groq or my-vllm" value={id} onChange={(e) => setId(e.target.value)} autoFocus />
+        <label htmlFor="np-kind">Kind</label>
+        <select id="np-kind" className="input" value={kind} onChange={(e) => setKind(e.target.value)}>
+          {KINDS.map((k) => <option key={k} value={k}>{k}</option>)}
+        </select>
+        <label htmlFor="np-url">Base URL</label>
+        <input id="np-url" className="input mono" placeholder="default for the kind" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} />
+        <label htmlFor="np-key">API key</label>
+        <input id="np-key" className="input mono" type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} />
+      </div>
+      {error && <p className="error-box" role="alert">{error}</p>}
+      <div className="form-actions">
+        <button type="submit" className="button primary" disabled={!id.trim()}>Add</button>
+        <button type="button" className="button" onClick={() => setOpen(false)}>Cancel</button>
       </div>
     </form>
   );

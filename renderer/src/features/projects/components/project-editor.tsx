@@ -84,6 +84,12 @@ export function ProjectEditor({ project, onClose }: { project: Project; onClose(
             <select id="f-mode" className="input" value={form.mode} onChange={(e) => set('mode', e.target.value as BudgetMode)}>
               {MODES.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
             </select>
+            {form.mode === 'downgrade' && (
+              <>
+                <label htmlFor="f-downgrade">Cheaper model</label>
+                <input id="f-downgrade" className="input mono" placeholder="e.g. gpt-4o-mini" value={form.downgradeModel} onChange={(e) => set('downgradeModel', e.target.value)} />
+              </>
+            )}
           </div>
         </section>
         <section className="detail-section">

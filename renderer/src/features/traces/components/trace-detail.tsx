@@ -61,7 +61,11 @@ export function TraceDetailPane({ trace, onClose }: { trace: Trace; onClose(): v
                 {trace.usageEstimated && <span className="warn small"> (estimated)</span>}
               </Row>
               <Row label="Cost" testId="detail-cost">
-                <span className={trace.costUsd === null ? 'unpriced' : ''}>{formatUsd(trace.costUsd)}</span>
+                {trace.costUsd === null && trace.promptTokens === null ? (
+                  <span className="dim">— (no usage)</span>
+                ) : (
+                  <span className={trace.costUsd === null ? 'unpriced' : ''}>{formatUsd(trace.costUsd)}</span>
+                )}
                 {trace.savedUsd > 0 && <span className="saved"> saved {formatUsd(trace.savedUsd)}</span>}
                 {typeof extras.routingSavedUsd === 'number' && extras.routingSavedUsd > 0 && (
                   <span className="saved"> routing saved {formatUsd(extras.routingSavedUsd)}</span>

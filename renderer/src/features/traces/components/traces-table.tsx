@@ -53,7 +53,7 @@ export function TracesTable({ traces, selectedId, isAutoScroll, onSelect, onScro
         <span role="columnheader">Cache</span>
         <span role="columnheader" className="num">Latency</span>
         <span role="columnheader" className="num">TTFB</span>
-        <span role="columnheader" className="num" title="input / cached input / output">Tokens in·cached·out</span>
+        <span role="columnheader" className="num" title="input · cached input · output">Tokens</span>
         <span role="columnheader" className="num">Cost</span>
         <span role="columnheader" className="num">Saved</span>
       </div>
