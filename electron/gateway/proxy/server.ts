@@ -109,7 +109,7 @@ export function createProxyServer(deps: PipelineDeps, bindHost: string, timeouts
     runPipeline(ctx, deps)
       .then(() => {
         // every request gets an answer: a stage that failed to send one must not leave the client hanging
-        if (res.headersSent || res.writableEnded || ctx.clientGone) return;
+        if (ctx.headersSent || res.headersSent || res.writableEnded || res.destroyed || ctx.clientGone) return;
         deps.log.error('pipeline finished without answering', { traceId: ctx.id, path: ctx.path.split('?')[0] });
         sendError(res, new GatewayError(500, 'server_error', 'internal_error', 'Tollgate hit an internal error.'));
       })
