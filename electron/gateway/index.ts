@@ -24,6 +24,8 @@ import { createSettingsRepo } from './store/repos/settings-repo';
 import { createSpendRepo } from './store/repos/spend-repo';
 import { createTracesRepo } from './store/repos/traces-repo';
 import { createRetention } from './store/retention';
+import { createSemanticRepo } from './store/repos/semantic-repo';
+import { createSemanticCache } from './semantic/semantic-cache';
 
 export type { GatewayOptions };
 export const VERSION = '0.1.0';
@@ -73,6 +75,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
   const upstream = createUpstreamClient(timeouts);
   const spend = createSpendRepo(store.db);
+  const exactCache = createExactCache(store, cacheRepo, now);
+  const providers = createProviderSettings({ dataDir: options.dataDir, settings, env, openai: options.openai, secretStore: options.secretStore });
   const deps: PipelineDeps = {
     store,
     projects: createProjectsRepo(store.db, now),
@@ -80,8 +84,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     spend,
     spendTracker: createSpendTracker(spend, now),
     cacheRepo,
-    exactCache: createExactCache(store, cacheRepo, now),
-    providers: createProviderSettings({ dataDir: options.dataDir, settings, env, openai: options.openai, secretStore: options.secretStore }),
+    exactCache,
+    providers,
     upstream,
     pricing: loadPricing(options.pricingFile ?? DEFAULT_PRICING_FILE),
     events,
@@ -90,6 +94,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     instanceId: randomBytes(8).toString('hex'),
     state: { cachingPaused: false },
+    semantic: createSemanticCache({
+      store, repo: createSemanticRepo(store.db), exactCache, providers, events, log, dataDir: options.dataDir,
+      modelDirs: options.modelDirs,
+    }),
   };
 
   const startedAt = now();
@@ -140,6 +148,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         void retention.sweep();
       };
       sweepOld();
+      for (const p of deps.projects.list()) if (p.semantic.enabled) deps.semantic.warm(p.slug, p.semantic);
       sweep = setInterval(sweepOld, SWEEP_EVERY_MS);
       sweep.unref();
       return addressesOf();
@@ -157,6 +166,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         admin.close();
         admin.closeAllConnections();
         await upstream.close().catch(() => undefined);
+        await deps.semantic.close().catch(() => undefined);
         store.close();
       })();
       return stopping;

@@ -7,6 +7,8 @@ export type CachePolicy = 'deterministic' | 'always' | 'off';
 export type CacheStatus = 'hit' | 'miss' | 'bypass' | 'off';
 export type CacheLayer = 'exact' | 'semantic';
 export type BudgetMode = 'block' | 'downgrade' | 'alert';
+/** how sure the semantic verifier must be before it answers from the cache */
+export type SemanticStrictness = 'strict' | 'balanced' | 'loose';
 export type Endpoint = 'chat.completions' | 'responses' | 'embeddings' | 'models' | 'passthrough';
 
 export interface StageTiming {
@@ -49,9 +51,26 @@ export interface Trace {
   tags: string[];
   error: string | null;
   stages: StageTiming[];
+  /** cosine similarity of a semantic hit's prompt to the cached prompt; null otherwise */
+  cacheSimilarity: number | null;
+}
+
+/** What a semantic hit matched, and why the verifier let it through. */
+export interface SemanticMatch {
+  entryId: string;
+  /** the cached prompt (last user turn) that matched */
+  prompt: string;
+  similarity: number;
+  /** the verifier's probability that both prompts ask the same thing */
+  probability: number;
+  /** what it had to reach at the project's strictness */
+  threshold: number;
+  embedder: string;
 }
 
 export interface TraceDetail extends Trace {
+  /** for a semantic hit: the matched entry and prompt */
+  cacheMatch: SemanticMatch | null;
   requestHeaders: Record<string, string>;
   responseHeaders: Record<string, string>;
   /** parsed JSON when the body was JSON, else text; keys redacted; null when not kept */
@@ -73,6 +92,16 @@ export interface ProjectLimits {
   concurrency: number | null;
 }
 
+/** Semantic caching per project: off by default. */
+export interface SemanticSettings {
+  enabled: boolean;
+  strictness: SemanticStrictness;
+  /** auto (transformers.js default model if present, else USE-Lite) | use-lite | transformers:<model> | provider:<model> */
+  embedder: string;
+  /** may the gateway download the transformers.js model from the hub once */
+  allowModelDownload: boolean;
+}
+
 export interface Project {
   slug: string;
   name: string;
@@ -85,6 +114,7 @@ export interface Project {
   limits: ProjectLimits;
   createdAt: number;
   spend: { todayUsd: number; monthUsd: number };
+  semantic: SemanticSettings;
 }
 
 export interface ProjectCreate {
@@ -94,6 +124,7 @@ export interface ProjectCreate {
   cacheTtlSec?: number;
   budget?: Partial<ProjectBudget>;
   limits?: Partial<ProjectLimits>;
+  semantic?: Partial<SemanticSettings>;
 }
 
 export type ProjectPatch = Partial<Omit<ProjectCreate, 'slug'>> & { cacheVersion?: number };
@@ -125,6 +156,10 @@ export interface CacheInvalidate {
   tag?: string;
   match?: string;
   olderThanSec?: number;
+  /** semantic entries whose prompt means about the same as this text */
+  similarTo?: string;
+  /** cosine similarity an entry needs to go with similarTo (default 0.8) */
+  minSimilarity?: number;
   /** preview only: count what would go, remove nothing */
   dryRun?: boolean;
 }

@@ -10,6 +10,8 @@ import { meterCost } from './stages/meter-cost';
 import { recordTrace } from './stages/record-trace';
 import { respond } from './stages/respond';
 import { route } from './stages/route';
+import { semanticLookup } from './stages/semantic-lookup';
+import { semanticStore } from './stages/semantic-store';
 
 /**
  * The request pipeline, in order. A stage may answer (ctx.reply) or fail; the rest then skip,
@@ -17,14 +19,16 @@ import { route } from './stages/route';
  *
  *  1 ingress       body limit, JSON parse, shape check, project / user / feature / tags
  *  2 cache-lookup  exact cache: memory LRU, then SQLite; a hit answers at once
+ *  2b semantic-lookup  after an exact miss: embed the last user turn, nearest cached prompts, verifier decides
  *  3 route         model → provider target and price
  *  4 dispatch      upstream call; streams pass through as they arrive
  *  5 meter-cost    usage × price (always)
  *  6 respond       sends the held answer, hit or error with the x-tollgate-* headers (always)
  *  7 cache-store   stores complete successful answers; counts hits (always)
+ *  7b semantic-store  indexes the stored answer's prompt for semantic lookups (always)
  *  8 record-trace  trace + spend rollup in one batched write; live event (always)
  */
-export const STAGES: readonly Stage[] = [ingress, cacheLookup, route, dispatch, meterCost, respond, cacheStore, recordTrace];
+export const STAGES: readonly Stage[] = [ingress, cacheLookup, semanticLookup, route, dispatch, meterCost, respond, cacheStore, semanticStore, recordTrace];
 
 export async function runPipeline(ctx: RequestContext, deps: PipelineDeps): Promise<void> {
   for (const stage of STAGES) {

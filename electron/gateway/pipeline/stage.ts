@@ -10,6 +10,7 @@ import type { ProjectsRepo } from '../store/repos/projects-repo';
 import type { SpendRepo } from '../store/repos/spend-repo';
 import type { TracesRepo } from '../store/repos/traces-repo';
 import type { EventHub } from '../admin/event-hub';
+import type { SemanticCache } from '../semantic/semantic-cache';
 import type { RequestContext } from './context';
 
 /** Everything stages share; built once by createGateway. */
@@ -31,6 +32,7 @@ export interface PipelineDeps {
   /** sent upstream as x-tollgate-hop so a request that comes back to us is caught as a loop */
   instanceId: string;
   state: { cachingPaused: boolean };
+  semantic: SemanticCache;
 }
 
 export interface Stage {

@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import { sql as init } from './migrations/0001-init';
+import { sql as semantic } from './migrations/0003-semantic';
 
 /** Ordered; index + 1 is the schema version recorded in PRAGMA user_version. */
-const MIGRATIONS: readonly string[] = [init];
+const MIGRATIONS: readonly string[] = [init, semantic];
 
 export function migrate(db: Database.Database): number {
   const current = db.pragma('user_version', { simple: true }) as number;

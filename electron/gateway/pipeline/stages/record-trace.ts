@@ -53,6 +53,7 @@ export function buildTrace(ctx: RequestContext): Trace {
     tags: ctx.tags,
     error: ctx.clientGone ? 'client closed the request' : ctx.error ? `${ctx.error.code}: ${redactSecrets(ctx.error.message)}` : null,
     stages: ctx.stages,
+    cacheSimilarity: ctx.cache.similarity,
   };
 }
 
@@ -72,7 +73,7 @@ export const recordTrace: Stage = {
       streamedText: capBody(ctx.streamedText),
     };
     deps.store.enqueue(() => {
-      deps.traces.insert(trace, bodies);
+      deps.traces.insert(trace, bodies, ctx.cache.match);
       deps.spend.add(trace);
     });
     deps.events.publish({ type: 'trace', trace });

@@ -35,6 +35,7 @@ function makeTrace(id: string, ts: number): Trace {
     tags: [],
     error: null,
     stages: [],
+    cacheSimilarity: null,
   };
 }
 
