@@ -8,7 +8,7 @@ const STOP = new Set((
   'a an the of to in on at for by with from and or but is are was were be been being am do does did has have had '
   + 'it its this that these those there here as into than then so such can could would should will shall may might '
   + 'must i me my we our you your he him his she her they them their what which who whom whose when where why how '
-  + 'if about up out over under again some any all each more most other own same very just also too s t'
+  + 'if about again some any all each other own very just also too s t'
 ).split(' '));
 const NEGATIONS = new Set(['not', 'no', 'never', 'none', 'nobody', 'nothing', 'neither', 'nor', 'nowhere', 'without',
   'cannot', 'cant', 'dont', 'doesnt', 'didnt', 'isnt', 'arent', 'wasnt', 'werent', 'wont', 'wouldnt', 'shouldnt',
@@ -38,7 +38,7 @@ export const FEATURE_NAMES = [
   'cos', 'jaccardWords', 'jaccardContent', 'missingMax', 'missingMin', 'bigramJaccard', 'orderGap', 'neighborSwap',
   'charTrigram', 'lengthRatio', 'lengthMin', 'numberMismatch', 'numberOnlyOne', 'negationMismatch', 'capsMismatch',
   'capsOnlyCount', 'dateMismatch', 'unitMismatch', 'questionWordMismatch', 'directionalSwap', 'scriptMismatch',
-  'exactContent', 'cosOverlap',
+  'exactContent', 'cosOverlap', 'uniqueMax', 'uniqueMin', 'uniqueLongest', 'uniqueWordsMax', 'uniqueWordsMin',
 ] as const;
 
 export interface Analyzed {
@@ -74,7 +74,7 @@ function toNumber(raw: string): string {
 
 export function analyzeText(text: string): Analyzed {
   const raw = text.normalize('NFKC');
-  const matches = [...raw.matchAll(/[\p{L}\p{M}]+(?:['’][\p{L}]+)?|\d[\d,]*(?:\.\d+)?|[$€£¥%°]/gu)];
+  const matches = [...raw.matchAll(/[\p{L}\p{M}]+(?:['’][\p{L}]+)?[+#]*|\d[\d,]*(?:\.\d+)?|[$€£¥%°]/gu)];
   const tokens = matches.map((m) => m[0]);
   const words: string[] = [];
   const numbers = new Set<string>();
@@ -132,6 +132,14 @@ function onlyInOne<T>(a: Set<T>, b: Set<T>): number {
 }
 
 /** How far the shared content words moved relative to each other (0 = same order, 1 = reversed). */
+/** Words only one side has: how many, and how long the longest is (long words are rarely filler). */
+function uniqueWords(from: Set<string>, other: Set<string>): { count: number; longest: number } {
+  let count = 0;
+  let longest = 0;
+  for (const w of from) if (!other.has(w)) { count++; longest = Math.max(longest, w.length); }
+  return { count, longest };
+}
+
 function orderGap(a: string[], b: string[]): number {
   const posB = new Map<string, number>();
   b.forEach((w, i) => { if (!posB.has(w)) posB.set(w, i); });
@@ -191,6 +199,10 @@ export function computeFeatures(cos: number, a: Analyzed, b: Analyzed): number[]
   const missB = missingShare(b.contentSet, a.contentSet);
   const jc = jaccard(a.contentSet, b.contentSet);
   const sameContent = a.contentSet.size > 0 && jc === 1 ? 1 : 0;
+  const ua = uniqueWords(a.contentSet, b.contentSet);
+  const ub = uniqueWords(b.contentSet, a.contentSet);
+  const wa = uniqueWords(a.wordSet, b.wordSet);
+  const wb = uniqueWords(b.wordSet, a.wordSet);
   return [
     cos,
     jaccard(a.wordSet, b.wordSet),
@@ -215,5 +227,10 @@ export function computeFeatures(cos: number, a: Analyzed, b: Analyzed): number[]
     Math.abs(a.nonAsciiRatio - b.nonAsciiRatio) > 0.2 ? 1 : 0,
     sameContent,
     cos * jc,
+    Math.min(Math.max(ua.count, ub.count), 10),
+    Math.min(Math.min(ua.count, ub.count), 10),
+    Math.max(ua.longest, ub.longest),
+    Math.min(Math.max(wa.count, wb.count), 10),
+    Math.min(Math.min(wa.count, wb.count), 10),
   ];
 }

@@ -45,6 +45,19 @@ export function scoreTree(tree: Tree, x: readonly number[]): number {
   return tree.value[i]!;
 }
 
+/**
+ * Traps too rare in the labeled pairs for the trees to weigh them reliably, and never worth the risk:
+ * a pair that differs in any of these is never a hit, whatever the probability.
+ */
+export const GUARD_FEATURES = ['numberMismatch', 'negationMismatch', 'directionalSwap', 'unitMismatch', 'dateMismatch'] as const;
+const GUARD_INDEXES = GUARD_FEATURES.map((f) => FEATURE_NAMES.indexOf(f));
+
+/** The guard a pair trips, or null. */
+export function trippedGuard(x: readonly number[]): string | null {
+  for (const [k, i] of GUARD_INDEXES.entries()) if (x[i]! > 0) return GUARD_FEATURES[k]!;
+  return null;
+}
+
 /** Probability that the two prompts ask the same thing. */
 export function scorePair(model: Pick<VerifierModel, 'base' | 'trees'>, x: readonly number[]): number {
   let margin = model.base;

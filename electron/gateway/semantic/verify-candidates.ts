@@ -1,5 +1,5 @@
 import { analyzeText, computeFeatures, type Analyzed } from './pair-features';
-import { scorePair, type Strictness, type VerifierModel } from './verifier';
+import { scorePair, trippedGuard, type Strictness, type VerifierModel } from './verifier';
 
 export interface Candidate {
   id: string;
@@ -27,7 +27,9 @@ export function verifyCandidates(model: VerifierModel, strictness: Strictness, q
   for (const c of candidates) {
     if (c.similarity < model.minCosine || (c.minSimilarity !== null && c.similarity < c.minSimilarity)) continue;
     q ??= analyze(query);
-    const probability = scorePair(model, computeFeatures(c.similarity, analyze(c.text), q));
+    const x = computeFeatures(c.similarity, analyze(c.text), q);
+    if (trippedGuard(x)) continue;
+    const probability = scorePair(model, x);
     if (probability >= threshold && (!best || probability > best.probability)) best = { id: c.id, similarity: c.similarity, probability, threshold };
   }
   return best;
