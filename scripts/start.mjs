@@ -18,8 +18,9 @@ if (!electronPath) {
       '  Run the gateway headless instead, with the dashboard in your browser:',
       '    npm run serve',
       '',
-      '  Or install the binary, then run npm start again:',
+      '  Or install the binary and SQLite built for it, then run npm start again:',
       '    npm rebuild electron   (without ELECTRON_SKIP_BINARY_DOWNLOAD set)',
+      '    npm run build:electron-native',
     ].join('\n'),
   );
   process.exit(1);

@@ -17,6 +17,7 @@ export const HEADERS = {
   CACHE_REASON: 'x-tollgate-cache-reason',
   SIMILARITY: 'x-tollgate-similarity',
   PROVIDER: 'x-tollgate-provider',
+  DOWNGRADED_FROM: 'x-tollgate-downgraded-from',
 } as const;
 
 /** What a client may ask of the cache per request with `x-tollgate-cache`. */

@@ -7,7 +7,9 @@ const trace = (over: Partial<Trace>): Trace => ({
   modelRequested: 'gpt-4o-mini', modelUsed: 'gpt-4o-mini', provider: 'openai', status: 200, stream: false, cache: 'miss',
   cacheLayer: null, cacheReason: null, cacheEntryId: null, latencyMs: 12.34, ttfbMs: 12, promptTokens: 10, cachedTokens: 0,
   completionTokens: 5, reasoningTokens: 0, costUsd: 0.00061, savedUsd: 0, usageEstimated: false, user: null, feature: null,
-  tags: [], error: null, stages: [], cacheSimilarity: null, ...over,
+  tags: [], error: null, stages: [], attempts: [], routing: null, routingSavedUsd: null,
+  downgradedFrom: null, cacheSimilarity: null,
+  ...over,
 });
 
 describe('access log', () => {
@@ -27,5 +29,18 @@ describe('access log', () => {
     expect(lines[1]).toMatch(/hit .*saved \$0\.0143$/);
     expect(lines[2]).toMatch(/502 .*upstream_error: openai error \(HTTP 500\): boom$/);
     vi.useRealTimers();
+  });
+
+  it('writes one JSON object per line with --log-format json', () => {
+    const write = vi.fn();
+    const log = createAccessLog(write, 'json');
+    log.add(trace({ status: 502, error: 'upstream_error: boom', costUsd: null }));
+    log.add(trace({ cache: 'hit', savedUsd: 0.01 }));
+    log.flush();
+    const lines = (write.mock.calls[0]![0] as string).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ level: 'error', msg: 'request', traceId: 't', project: 'support', status: 502, error: 'upstream_error: boom', costUsd: null });
+    expect(lines[1]).toMatchObject({ level: 'info', cache: 'hit', savedUsd: 0.01 });
+    expect(Object.keys(lines[0]!)).not.toContain('requestBody');
   });
 });

@@ -11,8 +11,22 @@ function formatLine(t: Trace): string {
   return `${time}  ${t.project.padEnd(14)} ${String(t.status).padEnd(4)} ${t.cache.padEnd(6)} ${`${t.latencyMs.toFixed(1)}ms`.padStart(9)}  ${model}  ${cost}${err}`;
 }
 
-/** One human line per request for the headless terminal, written in batches so it stays off the hot path. */
-export function createAccessLog(write: (text: string) => void) {
+/** The same request as one JSON object per line, for log shippers (--log-format json). No bodies, no keys. */
+function formatJson(t: Trace): string {
+  return JSON.stringify({
+    ts: new Date(t.ts).toISOString(), level: t.status >= 500 ? 'error' : t.status >= 400 ? 'warn' : 'info', msg: 'request',
+    traceId: t.id, project: t.project, endpoint: t.endpoint, method: t.method, path: t.path, status: t.status, stream: t.stream,
+    modelRequested: t.modelRequested, modelUsed: t.modelUsed, provider: t.provider, cache: t.cache, cacheLayer: t.cacheLayer,
+    latencyMs: t.latencyMs, ttfbMs: t.ttfbMs, promptTokens: t.promptTokens, completionTokens: t.completionTokens,
+    costUsd: t.costUsd, savedUsd: t.savedUsd, user: t.user, feature: t.feature, error: t.error,
+  });
+}
+
+export type AccessLogFormat = 'text' | 'json';
+
+/** One line per request for the headless terminal, written in batches so it stays off the hot path. */
+export function createAccessLog(write: (text: string) => void, format: AccessLogFormat = 'text') {
+  const toLine = format === 'json' ? formatJson : formatLine;
   let lines: string[] = [];
   let timer: NodeJS.Timeout | null = null;
   const flush = () => {
@@ -23,7 +37,7 @@ export function createAccessLog(write: (text: string) => void) {
   };
   return {
     add(trace: Trace) {
-      lines.push(formatLine(trace));
+      lines.push(toLine(trace));
       if (!timer) {
         timer = setTimeout(flush, FLUSH_MS);
         timer.unref();

@@ -9,9 +9,10 @@ import { createAccessLog } from './access-log';
 import { createGateway } from './index';
 import { DEFAULT_ADMIN_PORT, DEFAULT_PROXY_PORT, defaultDataDir } from './config';
 
-const USAGE = `Usage: npm run serve -- [--port 8686] [--admin-port 8687] [--data-dir DIR] [--max-body-bytes N] [--quiet]
+const USAGE = `Usage: npm run serve -- [--port 8686] [--admin-port 8687] [--data-dir DIR] [--max-body-bytes N] [--quiet] [--log-format text|json]
 
-  --quiet   no line per request on stdout
+  --quiet              no line per request on stdout
+  --log-format json    one JSON object per request on stdout (gateway logs are JSON lines on stderr either way)
 
 Environment:
   TOLLGATE_OPENAI_BASE_URL  upstream for OpenAI (default https://api.openai.com/v1)
@@ -35,6 +36,7 @@ async function main() {
       options: {
         port: { type: 'string' }, 'admin-port': { type: 'string' }, 'data-dir': { type: 'string' },
         'max-body-bytes': { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        'log-format': { type: 'string' },
       },
     }).values;
   } catch (err) {
@@ -42,6 +44,11 @@ async function main() {
     process.exit(2);
   }
   if (args.help) { console.log(USAGE); return; }
+  const logFormat = args['log-format'] ?? 'text';
+  if (logFormat !== 'text' && logFormat !== 'json') {
+    console.error(`--log-format must be text or json, got "${logFormat}".`);
+    process.exit(2);
+  }
 
   const dashboardDir = fileURLToPath(new URL('../renderer', import.meta.url));
   const gateway = createGateway({
@@ -67,7 +74,7 @@ async function main() {
   console.log(`Dashboard         ${addresses.dashboardUrl}`);
   console.log(`Admin API         ${addresses.adminUrl}/admin/v1  (Authorization: Bearer <token>)`);
   console.log(`\nPoint your code at it:  export OPENAI_BASE_URL=${addresses.proxyUrl}\n`);
-  const accessLog = args.quiet ? null : createAccessLog((text) => process.stdout.write(text));
+  const accessLog = args.quiet ? null : createAccessLog((text) => process.stdout.write(text), logFormat);
   if (accessLog) gateway.events.subscribe((e) => { if (e.type === 'trace') accessLog.add(e.trace); });
 
   let signals = 0;

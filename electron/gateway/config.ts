@@ -1,6 +1,7 @@
 import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
 import type { SecretStore } from './providers/secret-store';
+import type { RoutingOptions } from './routing/router';
 
 /** What a caller (CLI, desktop shell, tests) gives createGateway. */
 export interface GatewayOptions {
@@ -23,6 +24,10 @@ export interface GatewayOptions {
   upstreamConnectTimeoutMs?: number;
   upstreamHeadersTimeoutMs?: number;
   upstreamBodyTimeoutMs?: number;
+  /** slow-loris guard: a client must send its request headers within this (408 after), ms */
+  clientHeadersTimeoutMs?: number;
+  /** ... and its whole request, body included, within this (408 after), ms */
+  clientRequestTimeoutMs?: number;
   /** how long stop() waits for in-flight requests before cutting them */
   drainTimeoutMs?: number;
   /** better-sqlite3 native binary to load (the desktop build passes its Electron-ABI copy) */
@@ -31,6 +36,8 @@ export interface GatewayOptions {
   retentionDays?: number;
   /** pricing table to load instead of the bundled resources/pricing.json */
   pricingFile?: string;
+  /** IANA time zone whose calendar days and months budget caps count (default: the system's); a project may set its own */
+  timeZone?: string;
   /** clock, injectable for tests */
   now?: () => number;
   /** structured log sink; defaults to JSON lines on stderr */
@@ -39,6 +46,8 @@ export interface GatewayOptions {
   secretStore?: SecretStore;
   /** folders searched for transformers.js embedding models (default resources/models, then <dataDir>/models) */
   modelDirs?: string[];
+  /** retries, backoff, circuit breaker (defaults: 2 retries from 250 ms, 3 failures open a target for 30 s) */
+  routing?: RoutingOptions;
   /** process env to read defaults from (tests pass their own) */
   env?: NodeJS.ProcessEnv;
 }

@@ -6,17 +6,24 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createAdminModel } from './admin/admin-model';
 import { createAdminServer } from './admin/server';
+import { createBudgets } from './budget/budgets';
+import { createRateLimiter } from './limits/rate-limiter';
+import { isValidTimeZone, systemTimeZone } from './budget/periods';
 import { createEventHub, type EventHub } from './admin/event-hub';
 import { resolveAdminToken } from './admin-token';
+import { countProcessTimeouts, trackSockets, type GatewayDiagnostics } from './diagnostics';
 import { createExactCache } from './cache/exact-cache';
 import { DEFAULT_ADMIN_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_PROXY_PORT, type GatewayOptions } from './config';
 import { loadPricing } from './cost/load-pricing';
 import { createSpendTracker } from './cost/spend-tracker';
 import { createUpstreamClient } from './http/upstream-client';
 import { createLogger } from './log';
+import { createMetricsCollector } from './metrics/collector';
+import { createMetricsEndpoint } from './metrics/exposition';
 import type { PipelineDeps } from './pipeline/stage';
 import { checkNotLoop, createProviderSettings } from './providers/provider-settings';
-import { createProxyServer } from './proxy/server';
+import { createProxyServer, DEFAULT_CLIENT_TIMEOUTS } from './proxy/server';
+import { createRouter } from './routing/router';
 import { openStore } from './store/db';
 import { createCacheRepo } from './store/repos/cache-repo';
 import { createProjectsRepo } from './store/repos/projects-repo';
@@ -27,7 +34,9 @@ import { createRetention } from './store/retention';
 import { createSemanticRepo } from './store/repos/semantic-repo';
 import { createSemanticCache } from './semantic/semantic-cache';
 
-export type { GatewayOptions };
+export type { GatewayOptions, GatewayDiagnostics };
+export type { SecretStore } from './providers/secret-store';
+export { toLocalDay } from './store/repos/spend-repo';
 export const VERSION = '0.1.0';
 
 export interface GatewayAddresses {
@@ -46,13 +55,22 @@ export interface Gateway {
   readonly events: EventHub;
   /** the desktop tray's "pause caching" */
   setCachingPaused(paused: boolean): void;
+  /** open sockets, in-flight requests, live timers: what a leak would leave behind */
+  diagnostics(): GatewayDiagnostics;
 }
 
 const DEFAULT_PRICING_FILE = fileURLToPath(new URL('../../resources/pricing.json', import.meta.url));
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 
+function resolveTimeZone(tz: string | undefined): string {
+  if (tz === undefined || tz === '') return systemTimeZone();
+  if (!isValidTimeZone(tz)) throw new Error(`Unknown time zone "${tz}": use an IANA name such as "Europe/Berlin" or "UTC".`);
+  return tz;
+}
+
 async function listen(server: Server, port: number, host: string): Promise<number> {
-  server.listen(port, host);
+  // a deep accept queue: a burst of clients connecting at once (a batch job's 1,000 streams) must not see resets
+  server.listen({ port, host, backlog: 4096 });
   await once(server, 'listening');
   return (server.address() as AddressInfo).port;
 }
@@ -86,6 +104,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     cacheRepo,
     exactCache,
     providers,
+    routing: createRouter(store.db, now, options.routing),
     upstream,
     pricing: loadPricing(options.pricingFile ?? DEFAULT_PRICING_FILE),
     events,
@@ -98,6 +117,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       store, repo: createSemanticRepo(store.db), exactCache, providers, events, log, dataDir: options.dataDir,
       modelDirs: options.modelDirs,
     }),
+    metrics: createMetricsCollector(),
+    budgets: createBudgets({ store, events, now, defaultTimeZone: resolveTimeZone(options.timeZone ?? env.TOLLGATE_TIME_ZONE) }),
+    limits: createRateLimiter(now),
   };
 
   const startedAt = now();
@@ -107,7 +129,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     const adminUrl = `http://127.0.0.1:${ports.admin}`;
     return { proxyUrl, adminUrl, dashboardUrl: `${adminUrl}/#token=${adminToken}`, proxyPort: ports.proxy, adminPort: ports.admin };
   };
-  const proxy = createProxyServer(deps, host);
+  const proxy = createProxyServer(deps, host, {
+    headersMs: options.clientHeadersTimeoutMs ?? DEFAULT_CLIENT_TIMEOUTS.headersMs,
+    requestMs: options.clientRequestTimeoutMs ?? DEFAULT_CLIENT_TIMEOUTS.requestMs,
+  });
+  const proxySockets = trackSockets(proxy.server);
   const envRetention = env.TOLLGATE_RETENTION_DAYS ? Number(env.TOLLGATE_RETENTION_DAYS) : undefined;
   const retention = createRetention(store, deps.traces, settings, now, (err) => log.error('retention sweep failed', { err }),
     options.retentionDays ?? envRetention);
@@ -122,7 +148,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   const admin = createAdminServer({
     model, events, token: adminToken, bindHost: host, dashboardDir: options.dashboardDir ?? null, log, now,
     port: () => ports.admin,
+    metrics: createMetricsEndpoint({
+      collector: deps.metrics, inFlight: () => proxy.inFlight,
+      budgets: () => model.listProjects().items.map((p) => model.getProjectUsage(p.slug)),
+    }),
   });
+  const adminSockets = trackSockets(admin);
   let sweep: NodeJS.Timeout | null = null;
   let stopping: Promise<void> | null = null;
 
@@ -130,6 +161,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     adminToken,
     events,
     setCachingPaused(paused) { deps.state.cachingPaused = paused; },
+    diagnostics() {
+      const up = upstream.stats();
+      const pending = store.pending();
+      return {
+        inFlight: proxy.inFlight,
+        sockets: { proxy: proxySockets(), admin: adminSockets(), upstreamActive: up.activeSockets, upstreamIdle: up.idleSockets },
+        upstreamPending: up.pendingRequests,
+        timers: { upstreamConnect: up.connectTimers, storeFlush: pending.timer ? 1 : 0, process: countProcessTimeouts() },
+        pendingWrites: pending.writes,
+        eventClients: events.clientCount,
+      };
+    },
 
     async start() {
       const proxyPort = await listen(proxy.server, options.proxyPort ?? DEFAULT_PROXY_PORT, host);

@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { createGateway, type Gateway, type GatewayAddresses } from '../gateway';
+import { createGateway, type Gateway, type GatewayAddresses, type SecretStore } from '../gateway';
 
 export interface GatewayHostOptions {
   dataDir: string;
   dashboardDir: string;
   sqliteNativeBinding?: string;
+  /** safeStorage-backed; undefined keeps the headless 0600 file */
+  secretStore?: SecretStore;
+  /** default 8686 / 8687, like `npm run serve` */
+  proxyPort?: number;
+  adminPort?: number;
 }
 
 export interface GatewayHost {
@@ -20,6 +25,9 @@ export async function startGatewayHost(options: GatewayHostOptions): Promise<Gat
     dataDir: options.dataDir,
     dashboardDir: options.dashboardDir,
     sqliteNativeBinding: options.sqliteNativeBinding,
+    secretStore: options.secretStore,
+    proxyPort: options.proxyPort,
+    adminPort: options.adminPort,
     // The window gets the token through preload; a per-run token means nothing readable on disk
     // (or left over from an earlier run) opens the admin API while the desktop app owns it.
     adminToken: process.env.TOLLGATE_ADMIN_TOKEN || randomBytes(24).toString('base64url'),

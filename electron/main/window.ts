@@ -1,19 +1,21 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, shell, type Session, type WebContents } from 'electron';
+import { buildContentSecurityPolicy } from './content-security-policy';
+import { decideNavigation, decidePermission, decideWindowOpen } from './navigation-policy';
 
 export interface MainWindowOptions {
   /** the gateway's admin origin, e.g. http://127.0.0.1:8687 */
   adminUrl: string;
-  adminToken: string;
+  icon?: string;
 }
 
 const PRELOAD_PATH = join(import.meta.dirname, '../preload/index.cjs');
 
 /**
  * The dashboard window. It loads the page the gateway's admin port serves, so the desktop and a
- * browser run the same build against the same origin; preload only adds the URL and token.
+ * browser run the same build against the same origin; preload only adds the URL and token (ipc.ts).
  */
-export function createMainWindow({ adminUrl, adminToken }: MainWindowOptions): BrowserWindow {
+export function createMainWindow({ adminUrl, icon }: MainWindowOptions): BrowserWindow {
   const dashboardUrl = new URL('/', adminUrl);
   const window = new BrowserWindow({
     width: 1280,
@@ -22,18 +24,19 @@ export function createMainWindow({ adminUrl, adminToken }: MainWindowOptions): B
     minHeight: 420,
     show: false,
     title: 'Tollgate',
+    icon,
     backgroundColor: '#101114',
-    autoHideMenuBar: true,
     webPreferences: {
       preload: PRELOAD_PATH,
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
+      nodeIntegrationInWorker: false,
       webSecurity: true,
+      allowRunningInsecureContent: false,
       webviewTag: false,
+      navigateOnDragDrop: false,
       spellcheck: false,
-      // read synchronously by preload, so the UI needs no IPC round trip at boot
-      additionalArguments: [`--tollgate-admin-url=${adminUrl}`, `--tollgate-admin-token=${adminToken}`],
     },
   });
 
@@ -47,46 +50,44 @@ export function createMainWindow({ adminUrl, adminToken }: MainWindowOptions): B
 export function guardAllWebContents(): void {
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(({ url }) => {
-      openExternally(url);
+      if (decideWindowOpen(url) === 'open-external') void shell.openExternal(url);
       return { action: 'deny' };
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
 }
 
-/** The dashboard needs no camera, notifications, clipboard reads or anything else the web can ask for. */
-export function denyAllPermissions(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+/**
+ * The dashboard needs no camera, notifications, clipboard reads or anything else the web can ask for;
+ * only its copy buttons may write to the clipboard. Until the gateway is up, the origin is unknown: deny.
+ */
+export function restrictPermissions(session: Session, dashboardOrigin: () => string | null): void {
+  const isAllowed = (permission: string, url: string): boolean => {
+    const origin = dashboardOrigin();
+    return origin !== null && decidePermission(permission, url, origin);
+  };
+  session.setPermissionRequestHandler((contents, permission, callback, details) =>
+    callback(isAllowed(permission, details.requestingUrl ?? contents?.getURL() ?? '')));
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isAllowed(permission, requestingOrigin));
+  session.setDevicePermissionHandler(() => false);
+}
+
+/** Adds the CSP header to the dashboard's responses (the gateway serves the same page to browsers). */
+export function applyContentSecurityPolicy(session: Session, adminUrl: string): void {
+  const origin = new URL(adminUrl).origin;
+  const policy = buildContentSecurityPolicy(origin);
+  session.webRequest.onHeadersReceived({ urls: [`${origin}/*`] }, (details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
+  });
 }
 
 function guardNavigation(contents: WebContents, allowedOrigin: string): void {
   const stayOnDashboard = (event: Electron.Event, url: string): void => {
-    if (originOf(url) === allowedOrigin) return;
+    const decision = decideNavigation(url, allowedOrigin);
+    if (decision === 'allow') return;
     event.preventDefault();
-    openExternally(url);
+    if (decision === 'open-external') void shell.openExternal(url);
   };
   contents.on('will-navigate', stayOnDashboard);
   contents.on('will-redirect', stayOnDashboard);
-}
-
-function openExternally(url: string): void {
-  const protocol = protocolOf(url);
-  if (protocol === 'http:' || protocol === 'https:') void shell.openExternal(url);
-}
-
-function originOf(url: string): string | null {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return null;
-  }
-}
-
-function protocolOf(url: string): string | null {
-  try {
-    return new URL(url).protocol;
-  } catch {
-    return null;
-  }
 }

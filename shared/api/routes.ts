@@ -8,6 +8,7 @@ export const ADMIN_ROUTES = {
   trace: (id: string) => `${ADMIN_PREFIX}/traces/${encodeURIComponent(id)}`,
   projects: `${ADMIN_PREFIX}/projects`,
   project: (slug: string) => `${ADMIN_PREFIX}/projects/${encodeURIComponent(slug)}`,
+  projectUsage: (slug: string) => `${ADMIN_PREFIX}/projects/${encodeURIComponent(slug)}/usage`,
   cacheEntries: `${ADMIN_PREFIX}/cache/entries`,
   cacheEntry: (id: string) => `${ADMIN_PREFIX}/cache/entries/${encodeURIComponent(id)}`,
   cacheInvalidate: `${ADMIN_PREFIX}/cache/invalidate`,
@@ -33,6 +34,8 @@ export interface CacheEntryQuery {
   tag?: string;
   q?: string;
   sort?: 'age' | 'hits' | 'saved';
+  /** only entries created at least this many seconds ago */
+  olderThanSec?: number;
   limit?: number;
   cursor?: string;
 }

@@ -98,27 +98,31 @@ export interface LoadResult {
   otherCores: number;
 }
 
-interface Shot { url: string; body: string; connections: number; seconds: number }
+interface Shot { url: string; body: string; connections: number; seconds: number; headers?: Record<string, string> }
 
 async function shoot(s: Shot, onResponse?: (status: number, ms: number) => void) {
   const instance = autocannon({
     url: s.url, connections: s.connections, duration: s.seconds, pipelining: 1, timeout: 10,
-    method: 'POST', headers: JSON_HEADERS, body: s.body,
+    method: 'POST', headers: { ...JSON_HEADERS, ...s.headers }, body: s.body,
   });
   if (onResponse) instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => onResponse(status, ms));
   return await instance;
 }
 
 /** One cell: warm-up run (discarded), then the measured run with CPU read around it. */
-export async function runLoad(opts: { origin: string; body: string; connections: number; warmupS: number; seconds: number; pid: number | null; watch?: number[] }): Promise<LoadResult> {
+export async function runLoad(opts: {
+  origin: string; body: string; connections: number; warmupS: number; seconds: number; pid: number | null; watch?: number[];
+  headers?: Record<string, string>;
+}): Promise<LoadResult> {
   const url = opts.origin + CHAT_PATH;
-  if (opts.warmupS > 0) await shoot({ url, body: opts.body, connections: opts.connections, seconds: opts.warmupS });
+  const headers = opts.headers;
+  if (opts.warmupS > 0) await shoot({ url, body: opts.body, connections: opts.connections, seconds: opts.warmupS, headers });
   const latencies: number[] = [];
   let non2xx = 0;
   const machineBefore = cpuSnapshot(opts.watch ?? []);
   const cpuBefore = opts.pid ? readCpuMs(opts.pid) : NaN;
   const t0 = performance.now();
-  const result = await shoot({ url, body: opts.body, connections: opts.connections, seconds: opts.seconds }, (status, ms) => {
+  const result = await shoot({ url, body: opts.body, connections: opts.connections, seconds: opts.seconds, headers }, (status, ms) => {
     if (status >= 200 && status < 300) latencies.push(ms);
     else non2xx++;
   });
@@ -138,6 +142,17 @@ export async function runLoad(opts: { origin: string; body: string; connections:
     cpuMsPerReq: sorted.length ? cpuMs / sorted.length : NaN,
     cpuCores: cpuMs / wallMs,
     otherCores,
+  };
+}
+
+/** Several measurements of one cell (alternating with the other targets) as one: medians, failures summed. */
+export function combineLoads(runs: LoadResult[]): LoadResult {
+  const med = (k: keyof LoadResult) => median(runs.map((r) => r[k]));
+  const sum = (k: keyof LoadResult) => runs.reduce((n, r) => n + r[k], 0);
+  return {
+    requests: sum('requests'), rps: med('rps'), p50: med('p50'), p90: med('p90'), p99: med('p99'),
+    non2xx: sum('non2xx'), errors: sum('errors'), timeouts: sum('timeouts'),
+    cpuMsPerReq: med('cpuMsPerReq'), cpuCores: med('cpuCores'), otherCores: Math.max(...runs.map((r) => r.otherCores)),
   };
 }
 
@@ -164,22 +179,27 @@ export const httpPost = (url: string, body: string, headers?: Record<string, str
 
 // ---------- time to first byte ----------
 
-export interface TtfbResult { n: number; p50: number; p99: number; failures: number }
+export interface TtfbResult {
+  n: number; p50: number; p99: number; failures: number;
+  /** body reads per response at the client: fewer than direct would mean the proxy coalesces SSE frames */
+  readsPerResponse: number;
+}
 
 /** Sequential streaming requests on one keep-alive connection: request sent → first body byte. */
-export async function ttfbLoop(origin: string, body: string, n: number, warm: number): Promise<TtfbResult> {
+export async function ttfbLoop(origin: string, body: string, n: number, warm: number, headers: Record<string, string> = {}): Promise<TtfbResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const samples: number[] = [];
   let failures = 0;
+  let reads = 0;
   try {
     for (let i = 0; i < warm + n; i++) {
       const ms = await new Promise<number>((resolve, reject) => {
         const t0 = performance.now();
         let first = NaN;
-        const req = request(origin + CHAT_PATH, { method: 'POST', agent, headers: JSON_HEADERS }, (res) => {
+        const req = request(origin + CHAT_PATH, { method: 'POST', agent, headers: { ...JSON_HEADERS, ...headers } }, (res) => {
           if (res.statusCode !== 200) failures++;
           res.once('data', () => { first = performance.now() - t0; });
-          res.on('data', () => undefined);
+          res.on('data', () => { if (i >= warm) reads++; });
           res.on('end', () => resolve(first));
           res.on('error', reject);
         });
@@ -193,5 +213,5 @@ export async function ttfbLoop(origin: string, body: string, n: number, warm: nu
     agent.destroy();
   }
   const sorted = Float64Array.from(samples).sort();
-  return { n: samples.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), failures };
+  return { n: samples.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), failures, readsPerResponse: reads / Math.max(1, samples.length) };
 }

@@ -1,5 +1,7 @@
 /** Turns one bench run into a console table and docs/benchmarks.md. Pure: data in, text out. */
+import { goalRows } from './goals';
 import type { LoadResult, TtfbResult } from './measure';
+import type { SemanticResult } from './semantic-slot';
 
 export type Scenario = 'chat' | 'chat-stream';
 export const SCENARIO_TITLE: Record<Scenario, string> = {
@@ -15,9 +17,12 @@ export interface BenchData {
   date: string;
   wallS: number;
   machine: { nproc: number; cpu: string; node: string; kernel: string; pinning: string };
-  versions: { tollgate: string; undici: string; autocannon: string };
+  versions: { tollgate: string; undici: string; autocannon: string; portkey: string };
+  quick: boolean;
+  semantic: SemanticResult;
+  portkeyColdStartMs: number[];
   gatewayEntry: string;
-  settings: { warmupS: number; seconds: number; connections: number[]; ttfbN: number; ttfbWarm: number; prewarmS: number; noisyCores: number };
+  settings: { warmupS: number; seconds: number; repeats: number; connections: number[]; ttfbN: number; ttfbWarm: number; prewarmS: number; noisyCores: number };
   targets: TargetInfo[];
   cells: Cell[];
   ttfb: Record<string, TtfbResult>;
@@ -61,9 +66,20 @@ function ttfbTable(d: BenchData): Table {
     const r = d.ttfb[t.id]!;
     const isDirect = t.id === 'direct';
     return [t.id, f(r.p50, 3), f(r.p99, 3), isDirect || !direct ? '' : signed(r.p50 - direct.p50, 3),
-      isDirect || !direct ? '' : signed(r.p99 - direct.p99, 3), String(r.failures)];
+      isDirect || !direct ? '' : signed(r.p99 - direct.p99, 3), f(r.readsPerResponse, 1), String(r.failures)];
   });
-  return { head: ['target', 'TTFB p50 ms', 'TTFB p99 ms', '+p50 vs direct', '+p99 vs direct', 'non-200'], rows };
+  return { head: ['target', 'TTFB p50 ms', 'TTFB p99 ms', '+p50 vs direct', '+p99 vs direct', 'reads/response', 'non-200'], rows };
+}
+
+function goalsTable(d: BenchData): Table {
+  return { head: ['goal (issue 7)', 'target', 'measured', 'verdict'], rows: goalRows(d).map((g) => [g.goal, g.target, g.measured, g.verdict]) };
+}
+
+function semanticLine(d: BenchData): string {
+  const s = d.semantic;
+  if (!s.available) return `Semantic cache: ${s.note}.`;
+  return `Semantic cache hits (end to end, sequential, embed + lookup + answer): p50 ${f(s.p50, 3)} ms / p99 ${f(s.p99, 3)} ms over ${s.n} hits ` +
+    `(${s.note}); exact hits in the same loop: p50 ${f(s.exactP50, 3)} ms, so embed + lookup ≈ ${f(s.p50 - s.exactP50, 3)} ms.`;
 }
 
 function memoryTable(d: BenchData): Table {
@@ -164,12 +180,15 @@ export function summary(d: BenchData): string[] {
 }
 
 export function consoleReport(d: BenchData): string {
-  const parts = [`Tollgate bench: ${d.date}, ${d.machine.nproc} cores (${d.machine.cpu}), Node ${d.machine.node}, ${d.machine.pinning}`,
+  const parts = [`Tollgate bench${d.quick ? ' (--quick)' : ''}: ${d.date}, ${d.machine.nproc} cores (${d.machine.cpu}), Node ${d.machine.node}, ${d.machine.pinning}`,
     `gateway: ${d.gatewayEntry}`];
   for (const s of ['chat', 'chat-stream'] as Scenario[]) parts.push(`\n${SCENARIO_TITLE[s]}\n${textTable(loadTable(d, s))}`);
   parts.push(`\nStreaming time to first body byte (${d.settings.ttfbN} sequential requests)\n${textTable(ttfbTable(d))}`);
   parts.push(`\nMemory\n${textTable(memoryTable(d))}`);
-  parts.push(`\nCold start (spawn → first 200 on /v1/models): ${d.coldStartMs.map((x) => f(x, 0)).join(', ')} ms`);
+  parts.push(`\nCold start (spawn → first 200 on /v1/models): ${d.coldStartMs.map((x) => f(x, 0)).join(', ')} ms; ` +
+    `Portkey (spawn → first chat completion): ${d.portkeyColdStartMs.map((x) => f(x, 0)).join(', ')} ms`);
+  parts.push(`\n${semanticLine(d)}`);
+  parts.push(`\nGoals (issue 7)${d.quick ? ' — --quick run: indicative only' : ''}\n${textTable(goalsTable(d))}`);
   parts.push(`\nUpstream client: ${clientDecision(d).text.replace(/\*\*/g, '')}`);
   parts.push(`\nChecks:\n  ${d.checks.join('\n  ')}`);
   parts.push(...summary(d).map((s) => `\n- ${s}`));
@@ -207,7 +226,10 @@ ${d.targets.map((t) => `  - \`${t.id}\`: ${t.what} (process: ${t.process})`).joi
 - **Pinning**: ${d.machine.pinning}.
 - **Load**: autocannon ${d.versions.autocannon} (programmatic API, in the bench process), \`POST /v1/chat/completions\` with a
   small JSON body (\`gpt-4o-mini\`, one user message, \`Authorization: Bearer sk-bench\`), pipelining 1, at concurrency
-  ${d.settings.connections.join(', ')}. Per cell: a ${d.settings.warmupS} s warm-up run (discarded), then ${d.settings.seconds} s measured.
+  ${d.settings.connections.join(', ')}. Per cell: a ${d.settings.warmupS} s warm-up run (discarded), then ${d.settings.seconds} s measured,
+  repeated ${d.settings.repeats}× with every other target measured in between (A/B alternation, the order rotated each
+  round); the table shows the median of the repeats (failures summed, "other CPU" the worst repeat). Portkey gets the
+  headers \`x-portkey-provider: openai\` and \`x-portkey-custom-host: <mock>/v1\`.
   Before the first cell every target gets ${d.settings.prewarmS} s of load per scenario at concurrency 16 (JIT, connection pools,
   SQLite pages), discarded. The order of targets rotates from cell to cell so drifts in machine noise spread over
   all of them.
@@ -243,8 +265,14 @@ Generated by \`npm run bench\` (test/bench/run-bench.ts); rerun it to refresh th
 
 - **Date**: ${d.date} (wall time ${f(d.wallS, 0)} s)
 - **Machine**: ${d.machine.nproc} cores (\`nproc\`), ${d.machine.cpu}, Linux ${d.machine.kernel}
-- **Node** ${d.machine.node} · **Tollgate** ${d.versions.tollgate} · **undici** ${d.versions.undici} · **autocannon** ${d.versions.autocannon}
+- **Node** ${d.machine.node} · **Tollgate** ${d.versions.tollgate} · **@portkey-ai/gateway** ${d.versions.portkey} · **undici** ${d.versions.undici} · **autocannon** ${d.versions.autocannon}
 - **Gateway ran as**: ${d.gatewayEntry}
+
+## Goals (issue 7) against this run
+
+${mdTable(goalsTable(d))}
+
+${semanticLine(d)}
 
 ${METHOD(d)}
 ## Results
@@ -267,7 +295,8 @@ ${mdTable(memoryTable(d))}
 
 ### Cold start
 
-Spawn → first successful response: ${d.coldStartMs.map((x) => `${f(x, 0)} ms`).join(', ')}; **median ${f(cold[1] ?? cold[0] ?? NaN, 0)} ms**.${d.gatewayEntry.startsWith('tsx')
+Spawn → first successful response: ${d.coldStartMs.map((x) => `${f(x, 0)} ms`).join(', ')}; **median ${f(cold[1] ?? cold[0] ?? NaN, 0)} ms**.
+Portkey, spawn → first served chat completion: ${d.portkeyColdStartMs.map((x) => `${f(x, 0)} ms`).join(', ')} (its start-up prints a 1 s spinner, but it already serves during it).${d.gatewayEntry.startsWith('tsx')
   ? ' This includes tsx transpiling the gateway sources at load (from its on-disk cache after the first spawn); the built bundle skips that step.' : ''}
 
 ### Checks made during the run

@@ -3,11 +3,11 @@
  * temp dirs. Everything started here is registered, so stopAll() / removeTempDirs() can undo it on any exit.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { httpGet } from './measure';
+import { httpGet, httpPost } from './measure';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 
@@ -169,7 +169,43 @@ export function gatewayEntry(): { args: string[]; label: string } {
   };
 }
 
-export interface GatewayProc { child: Child; origin: string; dataDir: string; readyMs: number }
+export interface PortkeyProc { child: Child; origin: string; readyMs: number; version: string }
+
+/** The headers that point Portkey at the mock: its OpenAI provider with a custom host (loopback is trusted). */
+export function portkeyHeaders(mockUrl: string): Record<string, string> {
+  return { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': mockUrl };
+}
+
+/**
+ * The Portkey AI Gateway from node_modules (build/start-server.js), headless, under the loopback-only preload
+ * (no outbound traffic but to the mock; bound to 127.0.0.1). readyMs: spawn → first served chat completion.
+ */
+export async function startPortkey(mockUrl: string, core: number | null): Promise<PortkeyProc> {
+  const dir = join(ROOT, 'node_modules/@portkey-ai/gateway');
+  const version = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawnNode('portkey', ['--import', './test/bench/loopback-only.mjs', join(dir, 'build/start-server.js'), `--port=${port}`, '--headless'],
+    { core, env: { ...process.env, NODE_ENV: 'production' } });
+  const origin = `http://127.0.0.1:${port}`;
+  const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'ready?' }] });
+  const deadline = started + 30_000;
+  for (;;) {
+    if (child.exit) throw new Error(`portkey exited during start: ${describeExit(child)}`);
+    try {
+      const res = await httpPost(origin + '/v1/chat/completions', body, portkeyHeaders(mockUrl));
+      if (res.status === 200) return { child, origin, readyMs: performance.now() - started, version };
+      throw new Error(`portkey answered ${res.status}: ${res.text.slice(0, 300)}`);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ECONNREFUSED' && code !== 'ECONNRESET') throw err;
+    }
+    if (performance.now() > deadline) throw new Error(`portkey not ready after 30 s: ${describeExit(child)}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+export interface GatewayProc { child: Child; origin: string; adminOrigin: string; dataDir: string; readyMs: number }
 
 /**
  * Spawns the real CLI on free loopback ports and waits until GET /v1/models answers 200 (through to the mock).
@@ -187,7 +223,7 @@ export async function startGateway(mockUrl: string, core: number | null, dataDir
     if (child.exit) throw new Error(`gateway exited during start: ${describeExit(child)}`);
     try {
       const res = await httpGet(origin + '/v1/models', 1000);
-      if (res.status === 200) return { child, origin, dataDir, readyMs: performance.now() - started };
+      if (res.status === 200) return { child, origin, adminOrigin: `http://127.0.0.1:${adminPort}`, dataDir, readyMs: performance.now() - started };
       throw new Error(`GET /v1/models answered ${res.status}: ${res.text.slice(0, 300)}`);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;

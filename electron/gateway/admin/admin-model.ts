@@ -1,9 +1,13 @@
+import type { ProjectUsage } from '../../../shared/api/dto';
 import type { BudgetMode, CacheInvalidate, CachePolicy, SemanticStrictness, GatewaySettings, Health, Project, ProjectCreate, ProjectPatch, ProviderUpdate, SpendGroupBy } from '../../../shared/api/dto';
 import type { CacheEntryQuery, TraceQuery } from '../../../shared/api/routes';
 import { badRequest, GatewayError } from '../errors';
 import type { PipelineDeps } from '../pipeline/stage';
 import type { ProjectRecord } from '../store/repos/projects-repo';
 import type { Retention } from '../store/retention';
+import { checkBudgetPatch, checkLimitsPatch } from '../budget/validate';
+import { createDashboardModel } from './dashboard-model';
+import { createRoutingAdmin } from './routing-admin';
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const POLICIES = new Set<CachePolicy>(['deterministic', 'always', 'off']);
@@ -30,12 +34,14 @@ function checkProjectFields(p: ProjectPatch) {
     checkNumberOrNull(p.budget.dailyUsd, 'budget.dailyUsd');
     checkNumberOrNull(p.budget.monthlyUsd, 'budget.monthlyUsd');
     if (p.budget.mode !== undefined && !MODES.has(p.budget.mode)) throw badRequest('budget.mode must be block, downgrade or alert.', 'budget.mode');
+    checkBudgetPatch(p.budget);
   }
   if (p.limits !== undefined) {
     if (p.limits === null || typeof p.limits !== 'object') throw badRequest('limits must be an object.', 'limits');
     checkNumberOrNull(p.limits.rpm, 'limits.rpm');
     checkNumberOrNull(p.limits.tpm, 'limits.tpm');
     checkNumberOrNull(p.limits.concurrency, 'limits.concurrency');
+    checkLimitsPatch(p.limits);
   }
   if (p.semantic !== undefined) {
     const s = p.semantic;
@@ -84,6 +90,8 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
   const totals = () => { deps.store.flush(); return deps.spend.totalsByProject(deps.now()); };
 
   return {
+    ...createDashboardModel(deps),
+    ...createRoutingAdmin(deps),
     health: (): Health => ({ ok: true, ...info() }),
     listTraces(q: TraceQuery) { deps.store.flush(); return deps.traces.list(q); },
     getTrace(id: string) {
@@ -114,7 +122,14 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
       const p = deps.projects.patch(slug, patch);
       if (!p) throw notFound(`Project ${slug}`);
       if (p.semantic.enabled && patch.semantic) deps.semantic.warm(p.slug, p.semantic);
+      if (patch.budget && 'velocityUsdPerMin' in patch.budget) deps.budgets.velocity.reset(slug);
       return withSpend(p, totals());
+    },
+    /** spend, holds, remaining budget and next reset of one project */
+    getProjectUsage(slug: string): ProjectUsage {
+      const p = deps.projects.get(slug);
+      if (!p) throw notFound(`Project ${slug}`);
+      return deps.budgets.usage(p, deps.limits.stats(slug));
     },
     listCacheEntries(q: CacheEntryQuery) { deps.store.flush(); return deps.cacheRepo.list(q, deps.now()); },
     getCacheEntry(id: string) {
@@ -164,10 +179,7 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
     },
     listProviders() { return { items: deps.providers.list() }; },
     updateProvider(id: string, patch: ProviderUpdate) {
-      if (!patch || typeof patch !== 'object') throw badRequest('The body must be a JSON object.');
-      if (patch.baseUrl !== undefined && typeof patch.baseUrl !== 'string') throw badRequest('baseUrl must be a string.', 'baseUrl');
-      if (patch.apiKey !== undefined && patch.apiKey !== null && typeof patch.apiKey !== 'string') throw badRequest('apiKey must be a string or null.', 'apiKey');
-      if (patch.kind !== undefined && patch.kind !== 'openai' && patch.kind !== 'openai-compatible') throw badRequest('kind must be openai or openai-compatible.', 'kind');
+      // validated where the registry of kinds lives
       return deps.providers.update(id, patch, ownPorts());
     },
     spend(groupBy: string, filter: { project?: string; from?: string; to?: string }) {

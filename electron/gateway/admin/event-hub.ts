@@ -19,6 +19,7 @@ export function createEventHub() {
       const frame = `data: ${JSON.stringify(event)}\n\n`;
       for (const res of clients) res.write(frame);
     },
+    get clientCount() { return clients.size; },
     /** in-process subscribers (the desktop shell's tray and notifications) */
     subscribe(fn: (e: AdminEvent) => void): () => void {
       listeners.add(fn);

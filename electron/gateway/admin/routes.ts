@@ -1,3 +1,4 @@
+import type { AliasPut, RoutingRule } from '../../../shared/api/dto';
 import type { CacheInvalidate, GatewaySettings, ProjectCreate, ProjectPatch, ProviderUpdate } from '../../../shared/api/dto';
 import type { CacheEntryQuery, TraceQuery } from '../../../shared/api/routes';
 import type { AdminModel } from './admin-model';
@@ -26,11 +27,12 @@ const ROUTES: Route[] = [
   { method: 'GET', pattern: /^\/admin\/v1\/projects$/, handler: (m) => m.listProjects() },
   { method: 'POST', pattern: /^\/admin\/v1\/projects$/, status: 201, handler: (m, { body }) => m.createProject(body as ProjectCreate) },
   { method: 'GET', pattern: /^\/admin\/v1\/projects\/([^/]+)$/, handler: (m, { params }) => m.getProject(params[0]!) },
+  { method: 'GET', pattern: /^\/admin\/v1\/projects\/([^/]+)\/usage$/, handler: (m, { params }) => m.getProjectUsage(params[0]!) },
   { method: 'PATCH', pattern: /^\/admin\/v1\/projects\/([^/]+)$/, handler: (m, { params, body }) => m.patchProject(params[0]!, body as ProjectPatch) },
   {
     method: 'GET', pattern: /^\/admin\/v1\/cache\/entries$/, handler: (m, { query: q }) => m.listCacheEntries({
       project: str(q, 'project'), model: str(q, 'model'), tag: str(q, 'tag'), q: str(q, 'q'),
-      sort: str(q, 'sort') as CacheEntryQuery['sort'], limit: num(q, 'limit'), cursor: str(q, 'cursor'),
+      sort: str(q, 'sort') as CacheEntryQuery['sort'], olderThanSec: num(q, 'olderThanSec'), limit: num(q, 'limit'), cursor: str(q, 'cursor'),
     }),
   },
   { method: 'GET', pattern: /^\/admin\/v1\/cache\/entries\/([^/]+)$/, handler: (m, { params }) => m.getCacheEntry(params[0]!) },
@@ -45,6 +47,18 @@ const ROUTES: Route[] = [
   { method: 'PATCH', pattern: /^\/admin\/v1\/settings$/, handler: (m, { body }) => m.patchSettings(body as Partial<GatewaySettings>) },
   { method: 'GET', pattern: /^\/admin\/v1\/providers$/, handler: (m) => m.listProviders() },
   { method: 'PUT', pattern: /^\/admin\/v1\/providers\/([^/]+)$/, handler: (m, { params, body }) => m.updateProvider(params[0]!, body as ProviderUpdate) },
+  { method: 'GET', pattern: /^\/admin\/v1\/aliases$/, handler: (m) => m.listAliases() },
+  { method: 'PUT', pattern: /^\/admin\/v1\/aliases\/([^/]+)$/, handler: (m, { params, body }) => m.putAlias(params[0]!, body as AliasPut) },
+  { method: 'DELETE', pattern: /^\/admin\/v1\/aliases\/([^/]+)$/, handler: (m, { params }) => m.deleteAlias(params[0]!) },
+  { method: 'GET', pattern: /^\/admin\/v1\/projects\/([^/]+)\/aliases$/, handler: (m, { params }) => m.listProjectAliases(params[0]!) },
+  { method: 'PUT', pattern: /^\/admin\/v1\/projects\/([^/]+)\/aliases\/([^/]+)$/, handler: (m, { params, body }) => m.putProjectAlias(params[0]!, params[1]!, body as AliasPut) },
+  { method: 'DELETE', pattern: /^\/admin\/v1\/projects\/([^/]+)\/aliases\/([^/]+)$/, handler: (m, { params }) => m.deleteProjectAlias(params[0]!, params[1]!) },
+  { method: 'GET', pattern: /^\/admin\/v1\/projects\/([^/]+)\/routing$/, handler: (m, { params }) => m.getRoutingRule(params[0]!) },
+  { method: 'PUT', pattern: /^\/admin\/v1\/projects\/([^/]+)\/routing$/, handler: (m, { params, body }) => m.putRoutingRule(params[0]!, body as RoutingRule) },
+  // dashboard additions (dashboard-model.ts)
+  { method: 'GET', pattern: /^\/admin\/v1\/overview$/, handler: (m, { query: q }) => m.overview(num(q, 'days'), str(q, 'project')) },
+  { method: 'GET', pattern: /^\/admin\/v1\/pricing$/, handler: (m, { query: q }) => m.lookupPrice(str(q, 'model')) },
+  { method: 'POST', pattern: /^\/admin\/v1\/cache\/delete$/, handler: (m, { body }) => m.deleteCacheEntries(body) },
 ];
 
 export function matchAdminRoute(method: string, pathname: string) {

@@ -28,6 +28,8 @@ export interface AdminServerOptions {
   now: () => number;
   /** own port, known after listen; the only browser Origin allowed */
   port: () => number;
+  /** GET /metrics (Prometheus text), behind the same token as the admin API */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown) {
@@ -71,10 +73,18 @@ export function createAdminServer(o: AdminServerOptions) {
     }
     const url = req.url ?? '/';
     const pathname = url.split('?')[0]!;
-    if (pathname === ADMIN_PREFIX || pathname.startsWith(ADMIN_PREFIX + '/')) {
+    const isMetrics = pathname === '/metrics' && o.metrics !== undefined;
+    if (isMetrics || pathname === ADMIN_PREFIX || pathname.startsWith(ADMIN_PREFIX + '/')) {
       if (!isTokenValid(req.headers.authorization, o.token)) {
         throw new GatewayError(401, 'authentication_error', 'invalid_admin_token',
           'A valid admin token is required: send Authorization: Bearer <token>. Open the dashboard URL printed by `npm run serve`, or read <data-dir>/admin-token.');
+      }
+      if (isMetrics) {
+        if (req.method !== 'GET' && req.method !== 'HEAD') throw new GatewayError(405, 'invalid_request_error', 'method_not_allowed', 'Use GET /metrics.');
+        const { contentType, body } = await o.metrics!();
+        res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+        res.end(req.method === 'HEAD' ? undefined : body);
+        return;
       }
       const match = matchAdminRoute(req.method ?? 'GET', pathname);
       if (!match) throw new GatewayError(404, 'invalid_request_error', 'unknown_route', `Unknown admin route ${req.method} ${pathname}.`);

@@ -177,12 +177,13 @@ function readUsage(raw: unknown): Usage | null {
   const cacheRead = tokens(raw.cache_read_input_tokens);
   const cacheCreation = tokens(raw.cache_creation_input_tokens);
 
-  // Anthropic Messages: input_tokens excludes both cache buckets.
+  // Anthropic Messages: input_tokens excludes both cache buckets. A translated answer (OpenAI shape with the
+  // Anthropic cache fields beside) already counts them inside prompt_tokens.
   if (cacheRead !== undefined || cacheCreation !== undefined) {
     const input = tokens(raw.input_tokens) ?? 0;
-    const output = tokens(raw.output_tokens) ?? 0;
+    const output = tokens(raw.completion_tokens) ?? tokens(raw.output_tokens) ?? 0;
     return {
-      promptTokens: input + (cacheRead ?? 0) + (cacheCreation ?? 0),
+      promptTokens: tokens(raw.prompt_tokens) ?? input + (cacheRead ?? 0) + (cacheCreation ?? 0),
       cachedTokens: cacheRead ?? 0,
       cacheWriteTokens: cacheCreation ?? 0,
       completionTokens: output,

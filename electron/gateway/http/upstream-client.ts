@@ -61,10 +61,14 @@ interface Target { isHttps: boolean; hostname: string; port: number }
  * stale-socket retry and cancellation undici would give are done here by hand.
  */
 export function createUpstreamClient(timeouts: UpstreamTimeouts) {
-  const agentOptions = { keepAlive: true, keepAliveMsecs: 30_000, maxSockets: 256, scheduling: 'lifo' as const, timeout: 30_000 };
+  // one socket per concurrent call (HTTP/1.1): a cap would queue the 257th stream behind minute-long ones; idle ones are trimmed
+  const agentOptions = { keepAlive: true, keepAliveMsecs: 30_000, maxSockets: 4096, maxFreeSockets: 256, scheduling: 'lifo' as const, timeout: 30_000 };
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent(agentOptions);
   const targets = new Map<string, Target>();
+  // for diagnostics(): what a leak would leave behind
+  let pendingRequests = 0;
+  let connectTimers = 0;
 
   function targetOf(origin: string): Target {
     let t = targets.get(origin);
@@ -104,9 +108,12 @@ export function createUpstreamClient(timeouts: UpstreamTimeouts) {
       });
       cr.on('socket', (socket) => {
         if (!socket.connecting) return;
-        const timer = setTimeout(() => cr.destroy(new UpstreamTimeoutError('connect', timeouts.connectMs)), timeouts.connectMs);
-        socket.once('connect', () => clearTimeout(timer));
-        socket.once('close', () => clearTimeout(timer));
+        connectTimers++;
+        let armed = true;
+        const disarm = () => { if (armed) { armed = false; connectTimers--; clearTimeout(timer); } };
+        const timer = setTimeout(() => { disarm(); cr.destroy(new UpstreamTimeoutError('connect', timeouts.connectMs)); }, timeouts.connectMs);
+        socket.once('connect', disarm);
+        socket.once('close', disarm);
       });
       cr.on('error', (err: NodeJS.ErrnoException) => {
         reject(cr.reusedSocket && phase === 'headers' && err.code === 'ECONNRESET' ? new StaleSocketError(err) : err);
@@ -125,6 +132,7 @@ export function createUpstreamClient(timeouts: UpstreamTimeouts) {
   }
 
   async function send(req: UpstreamRequest): Promise<UpstreamResponse> {
+    pendingRequests++;
     try {
       let res: IncomingMessage;
       try {
@@ -138,11 +146,24 @@ export function createUpstreamClient(timeouts: UpstreamTimeouts) {
       return { status: res.statusCode ?? 502, headers: res.headers, body: res };
     } catch (err) {
       throw toUpstreamError(err, req.origin);
+    } finally {
+      pendingRequests--;
     }
   }
 
+  const count = (sockets: NodeJS.ReadOnlyDict<unknown[]>) => Object.values(sockets).reduce((n, list) => n + (list?.length ?? 0), 0);
+
   return {
     send,
+    /** sockets held open to upstreams (busy and idle keep-alive), requests waiting for headers, live connect timers */
+    stats() {
+      return {
+        activeSockets: count(httpAgent.sockets) + count(httpsAgent.sockets),
+        idleSockets: count(httpAgent.freeSockets) + count(httpsAgent.freeSockets),
+        pendingRequests,
+        connectTimers,
+      };
+    },
     async close() {
       httpAgent.destroy();
       httpsAgent.destroy();

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CacheLayer, CacheStatus, Endpoint, SemanticMatch, StageTiming } from '../../../shared/api/dto';
+import type { CacheLayer, CacheStatus, Endpoint, RoutingDecision, SemanticMatch, StageTiming, TraceAttempt } from '../../../shared/api/dto';
 import type { CacheDirective } from '../../../shared/headers';
 import type { ModelPrice, Usage } from '../cost/pricing';
 import type { ProviderConfig } from '../providers/provider-settings';
@@ -9,6 +9,8 @@ import type { GatewayError } from '../errors';
 import { redactSecrets } from '../log';
 import type { Cancellation } from '../http/upstream-client';
 import type { PreparedLookup } from '../semantic/semantic-cache';
+import type { Reservation } from '../budget/ledger';
+import type { RouteTarget } from '../routing/resolve-model';
 
 /** What the respond stage sends when no stage streamed the answer itself. */
 export type Reply =
@@ -44,6 +46,13 @@ export interface RequestContext {
   modelRequested: string | null;
   modelUsed: string | null;
   provider: ProviderConfig | null;
+  /** where the request may go, in order (the first is tried first; the rest are fallbacks) */
+  targets: RouteTarget[];
+  attempts: TraceAttempt[];
+  routing: RoutingDecision | null;
+  routingSavedUsd: number | null;
+  /** the first target of the requested model name, before any tier or downgrade moved it */
+  routingBaseline: RouteTarget | null;
   price: ModelPrice | null;
   cache: {
     status: CacheStatus;
@@ -81,6 +90,14 @@ export interface RequestContext {
   /** set when the client goes away, so the upstream call stops too */
   cancel: Cancellation;
   clientGone: boolean;
+  /** response headers any stage adds (rate-limit state, downgrade); written with the standard ones */
+  extraHeaders: Record<string, string>;
+  /** the budget's hold on worst-case cost, settled or released by the settle stage */
+  reservation: Reservation | null;
+  /** gives back the concurrency slot the limit stage took (settle calls it) */
+  releaseLimits: (() => void) | null;
+  /** set when a budget in downgrade mode sent the request to a cheaper model */
+  downgradedFrom: string | null;
 }
 
 /** The request as the trace and the cache browser keep it: decoded and redacted once, whoever asks first. */

@@ -30,6 +30,8 @@ export function readCapped(body: Readable, cap: number): Promise<Buffer> {
  */
 export async function toUpstreamHttpError(
   provider: string, status: number, headers: IncomingHttpHeaders, body: Readable & AsyncIterable<Buffer>,
+  readMessage?: (status: number, body: string) => string,
+  readCode?: (status: number, body: string) => string | null,
 ): Promise<GatewayError> {
   const raw = await readCapped(body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0));
   let message = raw.toString('utf8').trim().slice(0, 2000) || `HTTP ${status} with an empty body`;
@@ -47,6 +49,8 @@ export async function toUpstreamHttpError(
       if (typeof e.param === 'string') param = e.param;
     }
   } catch { /* not JSON: keep the text */ }
+  if (readMessage) message = readMessage(status, raw.toString('utf8')) || message;
+  if (readCode) code = readCode(status, raw.toString('utf8')) ?? code;
   // some providers echo the key they were sent; it is ours, and any local page may read this answer
   message = redactSecrets(message);
 

@@ -15,6 +15,8 @@ export interface StreamTranslator {
   push(chunk: Buffer): string;
   /** at upstream end: whatever must still go out (e.g. the usage chunk, `data: [DONE]`) */
   finish(): string;
+  /** upstream events it could not read (skipped); the trace reports them */
+  malformed?: number;
 }
 
 /**
@@ -29,11 +31,15 @@ export interface ProviderAdapter {
     endpoint: Endpoint;
     /** the OpenAI-shaped request body, with `model` already set to the provider's model name */
     body: Record<string, unknown>;
+    /** the client's bytes, when `body` is unchanged from them (passthrough adapters send these untouched) */
+    raw?: Buffer | null;
     stream: boolean;
     provider: ProviderConfig;
     apiKey: string | null;
     /** headers to forward (already filtered: no hop-by-hop, no client auth) */
     headers: Record<string, string>;
+    /** the model's output limit from the pricing table, when known (Anthropic requires max_tokens) */
+    maxOutput?: number | null;
   }): UpstreamCall;
   /** a whole upstream JSON answer → the OpenAI-shaped answer (identity for OpenAI) */
   translateAnswer?(answer: Record<string, unknown>, requestedModel: string): Record<string, unknown>;
@@ -41,4 +47,6 @@ export interface ProviderAdapter {
   createStreamTranslator?(opts: { requestedModel: string; includeUsage: boolean }): StreamTranslator;
   /** the provider's error body → a human message (used inside our 4xx/5xx envelope) */
   readErrorMessage?(status: number, body: string): string;
+  /** the OpenAI error code for the provider's error body (invalid_api_key, model_not_found, ...); null: none */
+  readErrorCode?(status: number, body: string): string | null;
 }

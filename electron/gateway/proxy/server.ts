@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { HEADERS } from '../../../shared/headers';
 import { GatewayError, toOpenAIErrorBody } from '../errors';
@@ -8,6 +9,20 @@ import type { RequestContext } from '../pipeline/context';
 import { runPipeline } from '../pipeline/pipeline';
 import type { PipelineDeps } from '../pipeline/stage';
 import { matchProxyRoute } from './routes';
+
+/** Requests Node's HTTP parser refused before any handler saw them, as OpenAI-shaped answers. */
+function describeClientError(err: NodeJS.ErrnoException, timeouts: ClientTimeouts) {
+  if (err.code === 'HPE_HEADER_OVERFLOW') {
+    return { status: 431, reason: 'Request Header Fields Too Large', error: new GatewayError(431, 'invalid_request_error', 'invalid_request', 'The request headers are too large.') };
+  }
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'ERR_HTTP_HEADERS_TIMEOUT') {
+    return {
+      status: 408, reason: 'Request Timeout', error: new GatewayError(408, 'invalid_request_error', 'request_timeout',
+        `The request did not arrive in time: headers must come within ${timeouts.headersMs} ms and the whole request within ${Math.max(timeouts.requestMs, timeouts.headersMs)} ms. Send the request in one go.`),
+    };
+  }
+  return { status: 400, reason: 'Bad Request', error: new GatewayError(400, 'invalid_request_error', 'invalid_request', `Malformed HTTP request (${err.code ?? 'parse error'}).`) };
+}
 
 function sendError(res: ServerResponse, err: GatewayError) {
   const body = JSON.stringify(toOpenAIErrorBody(err));
@@ -32,15 +47,27 @@ function createContext(req: IncomingMessage, res: ServerResponse, deps: Pipeline
     answer: null, answerComplete: false, streamedText: null, upstreamStatus: null, responseHeaders: {}, usage: null,
     usageEstimated: false, costUsd: null, savedUsd: 0, ttfbMs: null, status: 0, error: null, reply: null,
     headersSent: false, stages: [], cancel: { aborted: false, onAbort: null }, clientGone: false,
+    extraHeaders: {}, reservation: null, releaseLimits: null, downgradedFrom: null,
+    targets: [], attempts: [], routing: null, routingSavedUsd: null, routingBaseline: null,
   };
 }
 
+export interface ClientTimeouts { headersMs: number; requestMs: number }
+export const DEFAULT_CLIENT_TIMEOUTS: ClientTimeouts = { headersMs: 30_000, requestMs: 300_000 };
+
 /** The OpenAI-compatible listener. Admin routes never live here. */
-export function createProxyServer(deps: PipelineDeps, bindHost: string) {
+export function createProxyServer(deps: PipelineDeps, bindHost: string, timeouts: ClientTimeouts = DEFAULT_CLIENT_TIMEOUTS) {
   let inFlight = 0;
   let onIdle: (() => void) | null = null;
+  /** the request a socket is carrying, so a timeout Node raises on the socket reaches that request's trace */
+  const active = new WeakMap<Socket, RequestContext>();
 
-  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 30_000, requestTimeout: 0 }, (req, res) => {
+  const requestMs = Math.max(timeouts.requestMs, timeouts.headersMs);
+  const server = createServer({
+    keepAliveTimeout: 65_000, headersTimeout: timeouts.headersMs, requestTimeout: requestMs,
+    // how often Node looks for clients over those limits; its 30 s default would let a short limit run long
+    connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(timeouts.headersMs / 4))),
+  }, (req, res) => {
     if (!isAllowedHost(req, bindHost)) {
       return sendError(res, new GatewayError(403, 'permission_error', 'host_not_allowed',
         `Tollgate only answers requests addressed to 127.0.0.1 or localhost (got Host: ${String(req.headers.host ?? '')}). This protects it from DNS-rebinding attacks.`));
@@ -72,10 +99,12 @@ export function createProxyServer(deps: PipelineDeps, bindHost: string) {
     const ctx = createContext(req, res, deps, project, route.path, route.endpoint);
     res.on('close', () => {
       if (res.writableFinished) return;
-      ctx.clientGone = true;
+      // a client cut off by the request timeout was answered 408 (clientError below), it did not leave
+      if (ctx.error?.code !== 'request_timeout') ctx.clientGone = true;
       ctx.cancel.aborted = true;
       ctx.cancel.onAbort?.();
     });
+    active.set(req.socket, ctx);
     inFlight++;
     runPipeline(ctx, deps)
       .catch((err: unknown) => {
@@ -84,16 +113,23 @@ export function createProxyServer(deps: PipelineDeps, bindHost: string) {
         else res.destroy();
       })
       .finally(() => {
+        active.delete(req.socket);
         inFlight--;
         if (inFlight === 0 && onIdle) onIdle();
       });
   });
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) { socket.destroy(); return; }
-    const tooBig = err.code === 'HPE_HEADER_OVERFLOW';
-    const body = JSON.stringify(toOpenAIErrorBody(new GatewayError(tooBig ? 431 : 400, 'invalid_request_error', 'invalid_request',
-      tooBig ? 'The request headers are too large.' : `Malformed HTTP request (${err.code ?? 'parse error'}).`)));
-    socket.end(`HTTP/1.1 ${tooBig ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nconnection: close\r\n` +
+    const { status, reason, error } = describeClientError(err, timeouts);
+    const ctx = active.get(socket as Socket);
+    if (ctx) {
+      if (ctx.res.headersSent) { socket.destroy(); return; }
+      ctx.error = error;
+      ctx.status = status;
+      ctx.headersSent = true; // the 408 below is this request's answer
+    }
+    const body = JSON.stringify(toOpenAIErrorBody(error));
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\n` +
       `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   });
 

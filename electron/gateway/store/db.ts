@@ -9,6 +9,8 @@ export interface Store {
   enqueue(write: () => void): void;
   /** run queued writes now; readers call this first so they see everything acknowledged */
   flush(): void;
+  /** writes waiting for the next batch, and whether its timer is armed (diagnostics) */
+  pending(): { writes: number; timer: boolean };
   close(): void;
 }
 
@@ -57,6 +59,7 @@ export function openStore(dataDir: string, onError: (err: unknown) => void, nati
       else if (!timer) timer = setTimeout(flush, FLUSH_DELAY_MS);
     },
     flush,
+    pending: () => ({ writes: queue.length, timer: timer !== null }),
     close() {
       if (closed) return;
       flush();

@@ -1,6 +1,23 @@
-import type { Health, Page, Project, Trace, TraceDetail } from '../../../shared/api/dto';
+import type {
+  CacheEntry,
+  CacheEntryDetail,
+  CacheInvalidate,
+  GatewaySettings,
+  Health,
+  Page,
+  Project,
+  ProjectCreate,
+  ProjectPatch,
+  ProviderSettings,
+  ProviderUpdate,
+  SpendGroupBy,
+  SpendRow,
+  Trace,
+  TraceDetail,
+} from '../../../shared/api/dto';
+import { DASHBOARD_ROUTES, type Overview, type PriceLookup } from '../../../shared/api/dashboard';
 import type { AdminEvent } from '../../../shared/api/events';
-import { ADMIN_ROUTES, type TraceQuery } from '../../../shared/api/routes';
+import { ADMIN_ROUTES, type CacheEntryQuery, type TraceQuery } from '../../../shared/api/routes';
 import { getDesktop } from './desktop';
 import { createSseParser } from './sse-parser';
 
@@ -111,6 +128,15 @@ export function createAdminClient(options: AdminClientOptions = {}) {
     return (await response.json()) as T;
   };
 
+  const sendJson = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await send(path, {
+      method,
+      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return (await response.json()) as T;
+  };
+
   const readEventStream = async (
     onEvent: (event: AdminEvent) => void,
     signal: AbortSignal,
@@ -165,6 +191,39 @@ export function createAdminClient(options: AdminClientOptions = {}) {
     getTrace: (id: string, signal?: AbortSignal) => getJson<TraceDetail>(ADMIN_ROUTES.trace(id), signal),
 
     listProjects: (signal?: AbortSignal) => getJson<{ items: Project[] }>(ADMIN_ROUTES.projects, signal),
+
+    createProject: (input: ProjectCreate) => sendJson<Project>('POST', ADMIN_ROUTES.projects, input),
+
+    patchProject: (slug: string, patch: ProjectPatch) => sendJson<Project>('PATCH', ADMIN_ROUTES.project(slug), patch),
+
+    listCacheEntries: (query: CacheEntryQuery = {}, signal?: AbortSignal) =>
+      getJson<Page<CacheEntry>>(`${ADMIN_ROUTES.cacheEntries}${toQueryString(query)}`, signal),
+
+    getCacheEntry: (id: string, signal?: AbortSignal) => getJson<CacheEntryDetail>(ADMIN_ROUTES.cacheEntry(id), signal),
+
+    deleteCacheEntries: (ids: string[]) => sendJson<{ removed: number }>('POST', DASHBOARD_ROUTES.cacheDelete, { ids }),
+
+    /** with `dryRun: true` only counts what the filter matches */
+    invalidateCache: (filter: CacheInvalidate) =>
+      sendJson<{ removed: number; dryRun?: boolean }>('POST', ADMIN_ROUTES.cacheInvalidate, filter),
+
+    spend: (groupBy: SpendGroupBy, query: { project?: string; from?: string; to?: string } = {}, signal?: AbortSignal) =>
+      getJson<{ items: SpendRow[] }>(`${ADMIN_ROUTES.spend}${toQueryString({ groupBy, ...query })}`, signal),
+
+    overview: (query: { days?: number; project?: string } = {}, signal?: AbortSignal) =>
+      getJson<Overview>(`${DASHBOARD_ROUTES.overview}${toQueryString(query)}`, signal),
+
+    lookupPrice: (model: string, signal?: AbortSignal) =>
+      getJson<PriceLookup>(`${DASHBOARD_ROUTES.pricing}${toQueryString({ model })}`, signal),
+
+    getSettings: (signal?: AbortSignal) => getJson<GatewaySettings>(ADMIN_ROUTES.settings, signal),
+
+    patchSettings: (patch: Partial<GatewaySettings>) => sendJson<GatewaySettings>('PATCH', ADMIN_ROUTES.settings, patch),
+
+    listProviders: (signal?: AbortSignal) => getJson<{ items: ProviderSettings[] }>(ADMIN_ROUTES.providers, signal),
+
+    updateProvider: (id: string, patch: ProviderUpdate) =>
+      sendJson<ProviderSettings>('PUT', ADMIN_ROUTES.provider(id), patch),
 
     /**
      * Follows `/admin/v1/events` until `signal` aborts, reconnecting with exponential backoff.

@@ -6,6 +6,9 @@ export interface DesktopApi {
   readonly adminUrl?: string;
   readonly adminToken?: string;
   readonly platform?: string;
+  readonly appVersion?: string;
+  /** opens an http(s) link in the user's browser (main ignores anything else) */
+  readonly openExternal?: (url: string) => void;
 }
 
 declare global {

@@ -1,5 +1,9 @@
 import type { AdminEvent } from '../../../shared/api/events';
+import { formatUsd } from '../../../shared/cost';
+import { loadCacheEntries } from '../features/cache/cache-actions';
+import { loadProjects } from '../features/projects/project-actions';
 import { ApiError, getAdminClient, type AdminClient } from '../lib/admin-client';
+import { describeError } from '../lib/describe-error';
 import { useAppStore, type AppStore } from './index';
 
 /** Rows fetched on first load and when catching up after a reconnect. */
@@ -48,15 +52,44 @@ export async function loadOlderTraces(store: AppStore = useAppStore, client: Adm
   }
 }
 
+/** Coalesces refetches that a burst of events would otherwise repeat. */
+const REFRESH_DELAY_MS = 300;
+let projectsRefresh: ReturnType<typeof setTimeout> | undefined;
+let cacheRefresh: ReturnType<typeof setTimeout> | undefined;
+
 function applyEvent(store: AppStore, event: AdminEvent): void {
+  const state = store.getState();
   switch (event.type) {
     case 'trace':
-      store.getState().appendTraces([event.trace]);
+      state.appendTraces([event.trace]);
+      // a request to /p/<new-slug>/ creates its project on first use
+      if (state.projectsLoad === 'loaded' && !state.projects.some((p) => p.slug === event.trace.project)) {
+        clearTimeout(projectsRefresh);
+        projectsRefresh = setTimeout(() => void loadProjects(store), REFRESH_DELAY_MS);
+      }
       break;
-    // spend and cache events feed pages that do not exist yet
+    case 'spend':
+      state.setProjectSpend(event.project, event.todayUsd, event.monthUsd);
+      break;
+    case 'cache':
+      if (state.page === 'cache') {
+        clearTimeout(cacheRefresh);
+        cacheRefresh = setTimeout(() => void loadCacheEntries(false, store), REFRESH_DELAY_MS);
+      }
+      break;
+    case 'budget-alert':
+      state.showToast(describeBudgetAlert(event), event.threshold >= 100 ? 'error' : 'info');
+      if (state.projectsLoad === 'loaded') void loadProjects(store);
+      break;
     default:
       break;
   }
+}
+
+function describeBudgetAlert(e: Extract<AdminEvent, { type: 'budget-alert' }>): string {
+  if (e.period === 'velocity') return `${e.project}: spending too fast (${formatUsd(e.spentUsd)} in a minute); blocked for a cool-down.`;
+  const cap = e.period === 'daily' ? 'daily' : 'monthly';
+  return `${e.project} reached ${e.threshold}% of its ${cap} cap: ${formatUsd(e.spentUsd)} of ${formatUsd(e.capUsd)}.`;
 }
 
 async function catchUp(store: AppStore, client: AdminClient, subscription: AbortController): Promise<void> {
@@ -67,6 +100,7 @@ async function catchUp(store: AppStore, client: AdminClient, subscription: Abort
   ]);
   if (signal.aborted) return;
   if (health.status === 'fulfilled') store.getState().setHealth(health.value);
+  if (health.status === 'fulfilled') void loadProjects(store, client);
   if (page.status === 'fulfilled') {
     store.getState().mergeLatestTraces(page.value);
     return;
@@ -77,9 +111,4 @@ async function catchUp(store: AppStore, client: AdminClient, subscription: Abort
     store.getState().setConnectionStatus('unauthorized', describeError(error));
   }
   store.getState().setTracesLoad('error', describeError(error));
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return error === undefined ? 'Unknown error' : String(error);
 }

@@ -44,9 +44,23 @@ export async function preamble(ctx: Ctx, model: string, stream: boolean): Promis
       await sendBadSse(ctx);
       return true;
   }
+  if (!(await holdUntilOpen(ctx))) return true;
   const delay = delayMs(ctx, model, stream);
   if (delay > 0 && !(await sleep(delay, ctx.signal))) return true;
   return false;
+}
+
+/**
+ * `x-mock-hold-until-open: N` holds the answer until N responses are open at once: a load test gets all its
+ * requests in flight together however slow the machine is, instead of betting on a fixed delay.
+ */
+async function holdUntilOpen(ctx: Ctx): Promise<boolean> {
+  const n = Number(headerValue(ctx, 'x-mock-hold-until-open'));
+  if (!Number.isFinite(n) || n <= 0) return true;
+  while (ctx.openCount() < n) {
+    if (!(await sleep(5, ctx.signal))) return false;
+  }
+  return true;
 }
 
 function delayMs(ctx: Ctx, model: string, stream: boolean): number {

@@ -5,9 +5,12 @@ import { buildUpstreamHeaders, copyResponseHeaders } from '../../proxy/forward-h
 import { ChatStreamAccumulator } from '../../stream/chat-stream';
 import { pumpBody } from '../../stream/pump';
 import { ResponsesStreamAccumulator } from '../../stream/responses-stream';
+import type { ProviderAdapter } from '../../providers/adapter';
 import type { ProviderConfig } from '../../providers/provider-settings';
+import { runAttempts, type SendAttempt } from '../../routing/attempt-loop';
+import { listModels } from '../../routing/list-models';
 import type { RequestContext } from '../context';
-import type { Stage } from '../stage';
+import type { PipelineDeps, Stage } from '../stage';
 import { readCapped, toUpstreamHttpError } from '../upstream-error';
 import { writeStandardHeaders } from './respond';
 
@@ -17,32 +20,69 @@ const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 export const dispatch: Stage = {
   name: 'dispatch',
   async run(ctx, deps) {
-    const provider = ctx.provider!;
-    const body = buildUpstreamBody(ctx);
-    const headers = buildUpstreamHeaders(ctx.req.headers, ctx.clientKey ?? provider.apiKey, deps.instanceId);
-    if (body !== null) headers['content-length'] = String(Buffer.byteLength(body));
-    else if (ctx.req.headers['content-length']) headers['content-length'] = ctx.req.headers['content-length'];
-    const suffix = ctx.path.replace(/^\/v1/, '');
-    const res = await deps.upstream.send({
-      origin: provider.origin,
-      path: provider.basePath + suffix,
-      method: ctx.method,
-      headers,
-      body: body ?? (ctx.method === 'GET' || ctx.method === 'HEAD' ? null : ctx.req),
-      cancel: ctx.cancel,
-    });
-    ctx.upstreamStatus = res.status;
-
-    try {
-      if (ctx.endpoint === 'passthrough' || ctx.endpoint === 'models') return await pipeRaw(ctx, res);
-      if (res.status >= 400) throw await toUpstreamHttpError(provider.id, res.status, res.headers, res.body);
-      const contentType = String(res.headers['content-type'] ?? '');
-      if (ctx.stream && contentType.includes('text/event-stream')) return await pipeStream(ctx, res);
-      return await holdAnswer(ctx, res);
-    } catch (err) {
-      throw toBrokenBodyError(err, provider);
-    }
+    if (ctx.endpoint === 'models') return listModels(ctx, deps);
+    if (ctx.endpoint === 'passthrough' || ctx.targets.length === 0) return dispatchRaw(ctx, deps);
+    await runAttempts(ctx, deps, sendToTarget);
   },
+};
+
+/** Other /v1/* routes: to the default provider, status, headers and body as they came. */
+async function dispatchRaw(ctx: RequestContext, deps: PipelineDeps) {
+  const provider = ctx.provider!;
+  const headers = buildUpstreamHeaders(ctx.req.headers, ctx.clientKey ?? provider.apiKey, deps.instanceId);
+  if (ctx.rawBody !== null) headers['content-length'] = String(ctx.rawBody.length);
+  else if (ctx.req.headers['content-length']) headers['content-length'] = ctx.req.headers['content-length'];
+  const res = await deps.upstream.send({
+    origin: provider.origin,
+    path: provider.basePath + ctx.path.replace(/^\/v1/, ''),
+    method: ctx.method,
+    headers,
+    body: ctx.rawBody ?? (ctx.method === 'GET' || ctx.method === 'HEAD' ? null : ctx.req),
+    cancel: ctx.cancel,
+  });
+  ctx.upstreamStatus = res.status;
+  try {
+    await pipeRaw(ctx, res);
+  } catch (err) {
+    throw toBrokenBodyError(err, provider);
+  }
+}
+
+/**
+ * One attempt at one target (the key picked by the router): the provider's adapter builds the call, the answer is streamed or held (and
+ * translated back to OpenAI's shape when the provider speaks another protocol). Upstream HTTP errors throw.
+ */
+export const sendToTarget: SendAttempt = async (ctx, deps, target, apiKey, observe) => {
+  const provider = target.provider;
+  const adapter = provider.adapter;
+  if (!adapter.supports(ctx.endpoint)) {
+    throw new GatewayError(400, 'invalid_request_error', 'invalid_request',
+      `${provider.id} (${provider.kind}) does not serve ${ctx.path.split('?')[0]}. Route this request to a provider that does.`, { param: 'model' });
+  }
+  ctx.provider = provider;
+  ctx.modelUsed = target.model;
+  ctx.price = target.price;
+  const { body, raw } = buildUpstreamBody(ctx, target.model);
+  const call = adapter.buildCall({
+    endpoint: ctx.endpoint, body, raw, stream: ctx.stream, provider, apiKey,
+    headers: buildUpstreamHeaders(ctx.req.headers, null, deps.instanceId), maxOutput: target.price?.maxOutput ?? null,
+  });
+  if (call.body !== null) call.headers['content-length'] = String(Buffer.byteLength(call.body));
+  const res = await deps.upstream.send({
+    origin: provider.origin, path: call.path, method: 'POST', headers: call.headers, body: call.body, cancel: ctx.cancel,
+  });
+  ctx.upstreamStatus = res.status;
+  observe(res.headers, res.status);
+  if (res.status >= 400) {
+    throw await toUpstreamHttpError(provider.id, res.status, res.headers, res.body, adapter.readErrorMessage?.bind(adapter), adapter.readErrorCode?.bind(adapter));
+  }
+  try {
+    const contentType = String(res.headers['content-type'] ?? '');
+    if (ctx.stream && contentType.includes('text/event-stream')) return await pipeStream(ctx, res, adapter, target.model);
+    return await holdAnswer(ctx, res, adapter, target.model);
+  } catch (err) {
+    throw toBrokenBodyError(err, provider);
+  }
 };
 
 /** The upstream answered, then its body failed: still the provider's fault (or the client's abort), never ours. */
@@ -55,18 +95,18 @@ function toBrokenBodyError(err: unknown, provider: ProviderConfig): GatewayError
     { cause: err });
 }
 
-/** Raw bytes for untouched passthrough; a rewritten body when we must ask upstream for usage. */
-function buildUpstreamBody(ctx: RequestContext): Buffer | string | null {
-  if (!ctx.body) return null;
-  if (ctx.stream && ctx.endpoint === 'chat.completions' && !ctx.clientWantsUsage) {
-    const streamOptions = (ctx.body.stream_options ?? {}) as Record<string, unknown>;
-    return JSON.stringify({ ...ctx.body, stream_options: { ...streamOptions, include_usage: true } });
-  }
-  return ctx.rawBody;
+/** The client's own bytes when nothing changes (the hot path); a rewritten body for another model name or usage. */
+function buildUpstreamBody(ctx: RequestContext, model: string): { body: Record<string, unknown>; raw: Buffer | null } {
+  const body = ctx.body!;
+  const needUsage = ctx.stream && ctx.endpoint === 'chat.completions' && !ctx.clientWantsUsage;
+  if (!needUsage && body.model === model) return { body, raw: ctx.rawBody };
+  const out: Record<string, unknown> = { ...body, model };
+  if (needUsage) out.stream_options = { ...(body.stream_options ?? {}) as Record<string, unknown>, include_usage: true };
+  return { body: out, raw: null };
 }
 
-async function holdAnswer(ctx: RequestContext, res: UpstreamResponse) {
-  const raw = await readCapped(res.body, MAX_ANSWER_BYTES);
+async function holdAnswer(ctx: RequestContext, res: UpstreamResponse, adapter: ProviderAdapter, model: string) {
+  let raw = await readCapped(res.body, MAX_ANSWER_BYTES);
   let answer: Record<string, unknown>;
   try {
     answer = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
@@ -74,29 +114,43 @@ async function holdAnswer(ctx: RequestContext, res: UpstreamResponse) {
     throw new GatewayError(502, 'upstream_error', 'upstream_error',
       `${ctx.provider!.id} sent a response that is not valid JSON (HTTP ${res.status}, ${raw.length} bytes). Try again; if it persists, the provider is misbehaving.`);
   }
+  if (adapter.translateAnswer) {
+    answer = adapter.translateAnswer(answer, model);
+    raw = Buffer.from(JSON.stringify(answer));
+  }
   ctx.answer = answer;
   ctx.answerComplete = res.status === 200;
   ctx.responseHeaders = copyResponseHeaders(res.headers);
+  if (adapter.translateAnswer) ctx.responseHeaders['content-type'] = 'application/json';
   ctx.reply = { kind: 'json', status: res.status, headers: ctx.responseHeaders, body: raw };
 }
 
-async function pipeStream(ctx: RequestContext, res: UpstreamResponse) {
+async function pipeStream(ctx: RequestContext, res: UpstreamResponse, adapter: ProviderAdapter, model: string) {
   const chat = ctx.endpoint === 'chat.completions' ? new ChatStreamAccumulator(!ctx.clientWantsUsage) : null;
   const responses = chat ? null : new ResponsesStreamAccumulator();
+  const translator = adapter.createStreamTranslator?.({ requestedModel: model, includeUsage: true }) ?? null;
   ctx.responseHeaders = copyResponseHeaders(res.headers);
   ctx.status = res.status;
   writeStandardHeaders(ctx, ctx.responseHeaders);
   ctx.res.writeHead(res.status, ctx.responseHeaders);
   ctx.res.flushHeaders();
   ctx.headersSent = true;
+  const read = chat ? (c: Buffer) => chat.push(c) : (c: Buffer) => responses!.push(c);
   try {
-    const push = chat ? (c: Buffer) => chat.push(c) : (c: Buffer) => responses!.push(c);
+    const push = translator ? (c: Buffer) => {
+      const text = translator.push(c);
+      return text ? read(Buffer.from(text)) : '';
+    } : read;
     await pumpBody(res.body, ctx.res, push, () => { ctx.ttfbMs ??= performance.now() - ctx.t0; });
+    if (translator) {
+      const tail = translator.finish();
+      if (tail) ctx.res.write(read(Buffer.from(tail)));
+    }
   } finally {
     // whatever happened, the trace and the cache see what arrived
     if (chat) {
       ctx.answer = chat.toCompletion();
-      ctx.answerComplete = chat.complete && chat.malformed === 0;
+      ctx.answerComplete = chat.complete && chat.malformed === 0 && !translator?.malformed;
       ctx.streamedText = chat.text();
       if (chat.usage) ctx.answer.usage = chat.usage;
     } else if (responses) {
@@ -108,6 +162,7 @@ async function pipeStream(ctx: RequestContext, res: UpstreamResponse) {
   ctx.res.end();
   const malformed = chat?.malformed ?? responses?.malformed ?? 0;
   if (malformed > 0) ctx.error = new GatewayError(502, 'upstream_error', 'upstream_error', `${malformed} malformed SSE event(s) from the upstream were passed on as they came.`);
+  if (translator?.malformed) ctx.error = new GatewayError(502, 'upstream_error', 'upstream_error', `${translator.malformed} unreadable SSE event(s) from ${ctx.provider!.id} could not be translated and were skipped.`);
   const streamError = chat?.error ?? responses?.error;
   if (streamError) ctx.error = new GatewayError(502, 'upstream_error', 'upstream_error', `The upstream reported an error mid-stream: ${JSON.stringify(streamError).slice(0, 500)}`);
 }

@@ -72,7 +72,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.once('error', reject);
+    // the client hung up (or was cut off) before its body was complete: its fault, never a 500
+    req.once('error', (err) => reject(new GatewayError(499, 'invalid_request_error', 'invalid_request',
+      'The client closed the connection before its request body was complete.', { cause: err })));
   });
 }
 

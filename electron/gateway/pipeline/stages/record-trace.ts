@@ -53,6 +53,10 @@ export function buildTrace(ctx: RequestContext): Trace {
     tags: ctx.tags,
     error: ctx.clientGone ? 'client closed the request' : ctx.error ? `${ctx.error.code}: ${redactSecrets(ctx.error.message)}` : null,
     stages: ctx.stages,
+    downgradedFrom: ctx.downgradedFrom,
+    attempts: ctx.attempts,
+    routing: ctx.routing,
+    routingSavedUsd: ctx.routingSavedUsd,
     cacheSimilarity: ctx.cache.similarity,
   };
 }
@@ -76,6 +80,7 @@ export const recordTrace: Stage = {
       deps.traces.insert(trace, bodies, ctx.cache.match);
       deps.spend.add(trace);
     });
+    deps.metrics.observe(trace);
     deps.events.publish({ type: 'trace', trace });
     if (trace.costUsd) {
       const totals = deps.spendTracker.add(trace.project, trace.costUsd, trace.ts);

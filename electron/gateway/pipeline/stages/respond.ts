@@ -18,6 +18,7 @@ export function writeStandardHeaders(ctx: RequestContext, headers: Record<string
   if (ctx.cache.reason) headers[HEADERS.CACHE_REASON] = ctx.cache.reason;
   if (ctx.cache.similarity !== null) headers[HEADERS.SIMILARITY] = ctx.cache.similarity.toFixed(4);
   if (ctx.provider) headers[HEADERS.PROVIDER] = ctx.provider.id;
+  Object.assign(headers, ctx.extraHeaders);
 }
 
 /** Sends the reply a stage left (whole answers, cache hits, errors); streams have already gone out. */

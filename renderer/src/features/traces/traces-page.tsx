@@ -1,43 +1,132 @@
-import { useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { saveAdminToken } from '../../lib/admin-client';
-import { isDesktop } from '../../lib/desktop';
+import { focusSearch, useHotkeys } from '../../lib/hotkeys';
+import { toProjectBaseUrl } from '../../lib/format';
 import { useAppStore } from '../../store';
 import { connectionSelectors } from '../../store/connection-slice';
-import { loadOlderTraces, startLiveSync } from '../../store/live-sync';
+import { loadOlderTraces } from '../../store/live-sync';
+import { TraceDetailPane } from './components/trace-detail';
+import { TraceFiltersBar } from './components/trace-filters';
 import { TracesTable } from './components/traces-table';
+import { clearTraceDetail, loadTraceDetail } from './trace-actions';
 import { tracesSelectors } from './traces-selectors';
 
 export function TracesPage() {
-  const status = useAppStore(connectionSelectors.status);
-  const traces = useAppStore(tracesSelectors.all);
-  if (status === 'unauthorized') return <TokenPrompt />;
+  const { visible, selectedId, selected, isAutoScroll, isPaused } = useAppStore(
+    useShallow((s) => ({
+      visible: tracesSelectors.visible(s),
+      selectedId: tracesSelectors.selectedId(s),
+      selected: tracesSelectors.selected(s),
+      isAutoScroll: tracesSelectors.isAutoScroll(s),
+      isPaused: tracesSelectors.isPaused(s),
+    })),
+  );
+  const { selectTrace, setAutoScroll, setTracesPaused, resetTraceFilters } = useAppStore(
+    useShallow((s) => ({
+      selectTrace: s.selectTrace,
+      setAutoScroll: s.setAutoScroll,
+      setTracesPaused: s.setTracesPaused,
+      resetTraceFilters: s.resetTraceFilters,
+    })),
+  );
+
+  useEffect(() => {
+    if (selectedId === null) clearTraceDetail();
+    else void loadTraceDetail(selectedId);
+  }, [selectedId]);
+
+  const move = (step: number): void => {
+    if (visible.length === 0) return;
+    const index = selectedId === null ? -1 : visible.findIndex((t) => t.id === selectedId);
+    const next = index < 0 ? 0 : Math.min(Math.max(index + step, 0), visible.length - 1);
+    selectTrace(visible[next]?.id ?? null);
+  };
+  useHotkeys({
+    j: () => move(1),
+    ArrowDown: () => move(1),
+    k: () => move(-1),
+    ArrowUp: () => move(-1),
+    Enter: () => (selectedId === null ? move(1) : undefined),
+    Escape: () => selectTrace(null),
+    ' ': () => setTracesPaused(!isPaused),
+    a: () => setAutoScroll(!isAutoScroll),
+    x: resetTraceFilters,
+    '/': focusSearch,
+  });
+
+  const onScrollAway = useCallback(
+    (isAway: boolean) => {
+      // scrolling down to read stops following; coming back to the top resumes it
+      const following = useAppStore.getState().isAutoScroll;
+      if (isAway && following) setAutoScroll(false);
+    },
+    [setAutoScroll],
+  );
 
   return (
     <section className="page">
       <TracesToolbar />
-      {traces.length === 0 ? <EmptyTraces /> : <TracesTable traces={traces} footer={<LoadOlderButton />} />}
+      <div className="split">
+        <div className="split-main">
+          {visible.length === 0 ? (
+            <EmptyTraces />
+          ) : (
+            <TracesTable
+              traces={visible}
+              selectedId={selectedId}
+              isAutoScroll={isAutoScroll}
+              onSelect={selectTrace}
+              onScrollAway={onScrollAway}
+              footer={<LoadOlderButton />}
+            />
+          )}
+        </div>
+        {selected && <TraceDetailPane trace={selected} onClose={() => selectTrace(null)} />}
+      </div>
     </section>
   );
 }
 
 function TracesToolbar() {
-  const { count, isPaused, queued } = useAppStore(
+  const { count, visibleCount, isFiltered, isPaused, queued, isAutoScroll } = useAppStore(
     useShallow((s) => ({
       count: tracesSelectors.count(s),
+      visibleCount: tracesSelectors.visibleCount(s),
+      isFiltered: tracesSelectors.isFiltered(s),
       isPaused: tracesSelectors.isPaused(s),
       queued: tracesSelectors.queuedCount(s),
+      isAutoScroll: tracesSelectors.isAutoScroll(s),
     })),
   );
-  const setPaused = useAppStore((s) => s.setTracesPaused);
+  const { setPaused, setAutoScroll } = useAppStore(
+    useShallow((s) => ({ setPaused: s.setTracesPaused, setAutoScroll: s.setAutoScroll })),
+  );
   return (
     <div className="toolbar">
       <h1>Traces</h1>
-      <span className="dim mono">{count.toLocaleString()} rows</span>
+      <span className="dim mono" data-testid="trace-count">
+        {isFiltered ? `${visibleCount.toLocaleString()} of ${count.toLocaleString()}` : `${count.toLocaleString()} rows`}
+      </span>
+      <TraceFiltersBar />
       <span className="spacer" />
-      {isPaused && queued > 0 && <span className="badge">{queued.toLocaleString()} new</span>}
-      <button type="button" className="button" onClick={() => setPaused(!isPaused)} aria-pressed={isPaused}>
-        {isPaused ? 'Resume' : 'Pause'}
+      {isPaused && queued > 0 && <span className="badge warn-badge">{queued.toLocaleString()} new</span>}
+      <button
+        type="button"
+        className={`button toggle ${isAutoScroll ? 'on' : ''}`}
+        onClick={() => setAutoScroll(!isAutoScroll)}
+        aria-pressed={isAutoScroll}
+        title="Follow the newest request (a)"
+      >
+        Auto-scroll
+      </button>
+      <button
+        type="button"
+        className={`button toggle ${isPaused ? 'on warn' : ''}`}
+        onClick={() => setPaused(!isPaused)}
+        aria-pressed={isPaused}
+        title="Hold the table still; new requests wait (Space)"
+      >
+        {isPaused ? '▶ Resume' : '❚❚ Pause'}
       </button>
     </div>
   );
@@ -61,15 +150,17 @@ function LoadOlderButton() {
 }
 
 function EmptyTraces() {
-  const { status, error, health, load, loadError } = useAppStore(
+  const { status, error, health, load, loadError, isFiltered } = useAppStore(
     useShallow((s) => ({
       status: connectionSelectors.status(s),
       error: connectionSelectors.error(s),
       health: connectionSelectors.health(s),
       load: tracesSelectors.loadState(s),
       loadError: tracesSelectors.error(s),
+      isFiltered: tracesSelectors.isFiltered(s),
     })),
   );
+  const resetFilters = useAppStore((s) => s.resetTraceFilters);
 
   if (status === 'offline') {
     return (
@@ -90,67 +181,28 @@ function EmptyTraces() {
   if (status === 'connecting' || load !== 'loaded') {
     return <div className="empty dim">Connecting to the gateway…</div>;
   }
-  const baseUrl = toOpenAIBaseUrl(health?.proxyUrl ?? 'http://127.0.0.1:8686');
+  if (isFiltered) {
+    return (
+      <div className="empty">
+        <h2>No request matches these filters</h2>
+        <p>
+          <button type="button" className="button" onClick={resetFilters}>
+            Clear filters (x)
+          </button>
+        </p>
+      </div>
+    );
+  }
+  const baseUrl = toProjectBaseUrl(health?.proxyUrl ?? 'http://127.0.0.1:8686', null);
   return (
     <div className="empty">
       <h2>No requests yet</h2>
       <p className="dim">Point any OpenAI SDK at the gateway and each call shows up here as it happens:</p>
-      <pre className="code">OPENAI_BASE_URL={baseUrl}</pre>
+      <pre className="code">export OPENAI_BASE_URL={baseUrl}</pre>
+      <p className="dim">
+        Per project: <code>{toProjectBaseUrl(health?.proxyUrl ?? 'http://127.0.0.1:8686', 'my-app')}</code>. Press{' '}
+        <kbd>?</kbd> for keyboard shortcuts.
+      </p>
     </div>
   );
-}
-
-function TokenPrompt() {
-  const error = useAppStore(connectionSelectors.error);
-  const [token, setToken] = useState('');
-
-  const connect = (event: FormEvent<HTMLFormElement>): void => {
-    event.preventDefault();
-    if (!token.trim()) return;
-    saveAdminToken(token);
-    setToken('');
-    startLiveSync();
-  };
-
-  if (isDesktop()) {
-    return (
-      <div className="empty">
-        <h2>The gateway refused this window</h2>
-        <p className="dim">{error}</p>
-        <p className="dim">Restart Tollgate; if it keeps happening, another gateway may be using the admin port.</p>
-      </div>
-    );
-  }
-
-  return (
-    <form className="empty token-prompt" onSubmit={connect}>
-      <h2>This dashboard needs the gateway&apos;s admin token</h2>
-      {error && <p className="error">{error}</p>}
-      <p className="dim">
-        Open the dashboard URL that <code>npm run serve</code> printed when it started (it ends in{' '}
-        <code>#token=…</code>), or paste the token below. It is kept in{' '}
-        <code>admin-token</code> inside the gateway&apos;s data directory.
-      </p>
-      <div className="token-row">
-        <input
-          className="input mono"
-          type="password"
-          autoComplete="off"
-          spellCheck={false}
-          placeholder="admin token"
-          value={token}
-          onChange={(e) => setToken(e.target.value)}
-          aria-label="Admin token"
-        />
-        <button type="submit" className="button primary" disabled={!token.trim()}>
-          Connect
-        </button>
-      </div>
-    </form>
-  );
-}
-
-function toOpenAIBaseUrl(proxyUrl: string): string {
-  const trimmed = proxyUrl.replace(/\/+$/, '');
-  return trimmed.endsWith('/v1') ? trimmed : `${trimmed}/v1`;
 }

@@ -1,10 +1,31 @@
 import type { Trace } from '../../../../shared/api/dto';
 import type { AppState } from '../../store';
+import { hasActiveFilters, matchesTraceFilters, type TraceFilters } from './trace-view-slice';
 
-/** Plain selectors over the traces slice; each returns state as stored, so no equality helper is needed. */
+let memoRows: Trace[] | null = null;
+let memoFilters: TraceFilters | null = null;
+let memoVisible: Trace[] = [];
+
+/** Rows passing the filters; recomputed only when the rows or the filters change. */
+function selectVisible(s: AppState): Trace[] {
+  if (s.traces === memoRows && s.traceFilters === memoFilters) return memoVisible;
+  memoRows = s.traces;
+  memoFilters = s.traceFilters;
+  if (!hasActiveFilters(s.traceFilters)) {
+    memoVisible = s.traces;
+  } else {
+    const needle = s.traceFilters.text.trim().toLowerCase();
+    memoVisible = s.traces.filter((t) => matchesTraceFilters(t, s.traceFilters, needle));
+  }
+  return memoVisible;
+}
+
+/** Plain selectors over the traces slices; each returns stored (or memoised) state, so no equality helper is needed. */
 export const tracesSelectors = {
   all: (s: AppState): Trace[] => s.traces,
   count: (s: AppState): number => s.traces.length,
+  visible: selectVisible,
+  visibleCount: (s: AppState): number => selectVisible(s).length,
   byId:
     (id: string) =>
     (s: AppState): Trace | undefined =>
@@ -15,4 +36,37 @@ export const tracesSelectors = {
   nextCursor: (s: AppState) => s.tracesNextCursor,
   isPaused: (s: AppState): boolean => s.isTracesPaused,
   queuedCount: (s: AppState): number => s.queuedTraceCount,
+  filters: (s: AppState) => s.traceFilters,
+  isFiltered: (s: AppState): boolean => hasActiveFilters(s.traceFilters),
+  selectedId: (s: AppState) => s.selectedTraceId,
+  selected: (s: AppState): Trace | undefined =>
+    s.selectedTraceId === null ? undefined : s.traces.find((t) => t.id === s.selectedTraceId),
+  isAutoScroll: (s: AppState): boolean => s.isAutoScroll,
+  detail: (s: AppState) => s.traceDetail,
+  /** distinct projects and models among loaded rows, for the filter menus */
+  facets: (s: AppState) => selectFacets(s.traces),
 };
+
+let facetRows: Trace[] | null = null;
+let facetMemo = { projects: [] as string[], models: [] as string[] };
+
+function selectFacets(rows: Trace[]) {
+  if (rows === facetRows) return facetMemo;
+  facetRows = rows;
+  const projects = new Set<string>();
+  const models = new Set<string>();
+  for (const t of rows) {
+    projects.add(t.project);
+    if (t.modelRequested) models.add(t.modelRequested);
+    if (t.modelUsed) models.add(t.modelUsed);
+  }
+  const next = { projects: [...projects].sort(), models: [...models].sort() };
+  // keep the old object when nothing changed, so menus don't re-render every flush
+  if (sameList(next.projects, facetMemo.projects) && sameList(next.models, facetMemo.models)) return facetMemo;
+  facetMemo = next;
+  return facetMemo;
+}
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}

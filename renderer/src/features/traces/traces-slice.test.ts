@@ -34,7 +34,11 @@ function makeTrace(id: string, ts: number): Trace {
     feature: null,
     tags: [],
     error: null,
+    downgradedFrom: null,
     stages: [],
+    attempts: [],
+    routing: null,
+    routingSavedUsd: null,
     cacheSimilarity: null,
   };
 }

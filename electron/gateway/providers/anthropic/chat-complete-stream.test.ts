@@ -1,0 +1,138 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ChatStreamAccumulator } from '../../stream/chat-stream';
+import { AnthropicStreamTranslator } from './chat-complete-stream';
+
+type Json = Record<string, unknown>;
+
+const ev = (type: string, payload: Json) => `event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`;
+
+/** A stream as the Messages API sends it: text, then two tool calls, usage with cache counts. */
+const TOOL_STREAM = [
+  ev('message_start', { message: { id: 'msg_01', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [], stop_reason: null, stop_sequence: null,
+    usage: { input_tokens: 40, cache_creation_input_tokens: 1200, cache_read_input_tokens: 3000, output_tokens: 1 } } }),
+  ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+  ev('ping', {}),
+  ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Let me ' } }),
+  ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'check.' } }),
+  ev('content_block_stop', { index: 0 }),
+  ev('content_block_start', { index: 1, content_block: { type: 'tool_use', id: 'toolu_A', name: 'get_weather', input: {} } }),
+  ev('content_block_delta', { index: 1, delta: { type: 'input_json_delta', partial_json: '' } }),
+  ev('content_block_delta', { index: 1, delta: { type: 'input_json_delta', partial_json: '{"city": "Pa' } }),
+  ev('content_block_delta', { index: 1, delta: { type: 'input_json_delta', partial_json: 'ris"}' } }),
+  ev('content_block_stop', { index: 1 }),
+  ev('content_block_start', { index: 2, content_block: { type: 'tool_use', id: 'toolu_B', name: 'get_time', input: {} } }),
+  ev('content_block_delta', { index: 2, delta: { type: 'input_json_delta', partial_json: '' } }),
+  ev('content_block_stop', { index: 2 }),
+  ev('message_delta', { delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 57 } }),
+  ev('message_stop', {}),
+].join('');
+
+function translate(input: string, chunks: number[] = [], includeUsage = true): string {
+  const t = new AnthropicStreamTranslator({ requestedModel: 'claude-sonnet-4-5', includeUsage, nowSec: 1700000000 });
+  const bytes = Buffer.from(input);
+  let out = '';
+  let at = 0;
+  for (const cut of [...chunks].sort((a, b) => a - b)) {
+    out += t.push(bytes.subarray(at, cut));
+    at = cut;
+  }
+  return out + t.push(bytes.subarray(at)) + t.finish();
+}
+
+function dataOf(sse: string): Array<Json | '[DONE]'> {
+  return sse.split('\n\n').filter(Boolean).map((e) => {
+    expect(e.startsWith('data: ')).toBe(true);
+    const d = e.slice(6);
+    return d === '[DONE]' ? '[DONE]' : (JSON.parse(d) as Json);
+  });
+}
+
+describe('Anthropic SSE → OpenAI chunks', () => {
+  it('emits role, content, tool call deltas, finish_reason, usage and [DONE] in OpenAI form', () => {
+    const chunks = dataOf(translate(TOOL_STREAM));
+    expect(chunks[chunks.length - 1]).toBe('[DONE]');
+    const json = chunks.filter((c): c is Json => c !== '[DONE]');
+    for (const c of json) expect(c).toMatchObject({ id: 'msg_01', object: 'chat.completion.chunk', created: 1700000000, model: 'claude-sonnet-4-5-20250929' });
+    const deltas = json.filter((c) => (c.choices as Json[]).length > 0).map((c) => (c.choices as Json[])[0]!);
+    expect(deltas.map((d) => d.delta)).toEqual([
+      { role: 'assistant', content: '', refusal: null },
+      { content: 'Let me ' },
+      { content: 'check.' },
+      { tool_calls: [{ index: 0, id: 'toolu_A', type: 'function', function: { name: 'get_weather', arguments: '' } }] },
+      { tool_calls: [{ index: 0, function: { arguments: '{"city": "Pa' } }] },
+      { tool_calls: [{ index: 0, function: { arguments: 'ris"}' } }] },
+      { tool_calls: [{ index: 1, id: 'toolu_B', type: 'function', function: { name: 'get_time', arguments: '' } }] },
+      { tool_calls: [{ index: 1, function: { arguments: '{}' } }] },
+      {},
+    ]);
+    expect(deltas.map((d) => d.finish_reason)).toEqual([null, null, null, null, null, null, null, null, 'tool_calls']);
+    const usage = json[json.length - 1]!;
+    expect(usage.choices).toEqual([]);
+    expect(usage.usage).toMatchObject({ prompt_tokens: 4240, completion_tokens: 57, total_tokens: 4297, prompt_tokens_details: { cached_tokens: 3000 } });
+  });
+
+  it('is read back by the gateway stream accumulator into the whole message', () => {
+    const acc = new ChatStreamAccumulator(false);
+    acc.push(Buffer.from(translate(TOOL_STREAM)));
+    expect(acc.complete).toBe(true);
+    expect(acc.toCompletion().choices).toEqual([{ index: 0, logprobs: null, finish_reason: 'tool_calls', message: {
+      role: 'assistant', content: 'Let me check.', refusal: null, tool_calls: [
+        { id: 'toolu_A', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Paris"}' } },
+        { id: 'toolu_B', type: 'function', function: { name: 'get_time', arguments: '{}' } },
+      ],
+    } }]);
+  });
+
+  it('gives the same output however the network splits the bytes', () => {
+    const whole = translate(TOOL_STREAM);
+    const len = Buffer.byteLength(TOOL_STREAM);
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: len }), { maxLength: 12 }), (cuts) => {
+      expect(translate(TOOL_STREAM, cuts)).toBe(whole);
+    }), { seed: 3, numRuns: 200 });
+  });
+
+  it('answers each complete event at once, without waiting for the rest of the stream', () => {
+    const t = new AnthropicStreamTranslator({ requestedModel: 'm', includeUsage: false, nowSec: 0 });
+    const events = TOOL_STREAM.split(/(?<=\n\n)/);
+    expect(t.push(Buffer.from(events[0]!))).toContain('"role":"assistant"');
+    t.push(Buffer.from(events[1]! + events[2]!));
+    const half = events[3]!.length >> 1;
+    expect(t.push(Buffer.from(events[3]!.slice(0, half)))).toBe('');
+    expect(t.push(Buffer.from(events[3]!.slice(half)))).toContain('"content":"Let me "');
+  });
+
+  it('leaves usage out unless asked and maps max_tokens to length', () => {
+    const stream = [
+      ev('message_start', { message: { id: 'msg_2', model: 'claude-haiku-4-5-20251001', usage: { input_tokens: 5, output_tokens: 1 } } }),
+      ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+      ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Hi' } }),
+      ev('content_block_stop', { index: 0 }),
+      ev('message_delta', { delta: { stop_reason: 'max_tokens' }, usage: { output_tokens: 1 } }),
+      ev('message_stop', {}),
+    ].join('');
+    const chunks = dataOf(translate(stream, [], false));
+    expect(chunks.some((c) => c !== '[DONE]' && 'usage' in c)).toBe(false);
+    expect(chunks.filter((c): c is Json => c !== '[DONE]').map((c) => (c.choices as Json[])[0]!.finish_reason)).toEqual([null, null, 'length']);
+  });
+
+  it('turns an error event into one OpenAI error event and sends no [DONE]', () => {
+    const stream = ev('message_start', { message: { id: 'msg_3', model: 'm', usage: { input_tokens: 5, output_tokens: 1 } } })
+      + ev('error', { error: { type: 'overloaded_error', message: 'Overloaded' } });
+    const chunks = dataOf(translate(stream));
+    expect(chunks[1]).toEqual({ error: { message: 'anthropic error: Overloaded', type: 'overloaded_error', code: 'upstream_unavailable', param: null } });
+    expect(chunks).not.toContain('[DONE]');
+    const acc = new ChatStreamAccumulator(false);
+    acc.push(Buffer.from(translate(stream)));
+    expect(acc.complete).toBe(false);
+    expect(acc.error).toMatchObject({ message: 'anthropic error: Overloaded' });
+  });
+
+  it('skips pings, thinking deltas, unknown events and non-JSON data', () => {
+    const t = new AnthropicStreamTranslator({ requestedModel: 'm', includeUsage: false, nowSec: 0 });
+    const out = t.push(Buffer.from(ev('ping', {}) + ev('content_block_delta', { index: 0, delta: { type: 'thinking_delta', thinking: 'hmm' } })
+      + ev('some_future_event', { x: 1 }) + 'event: content_block_delta\ndata: {oops\n\n' + 'data: null\n\n'));
+    expect(out).toBe('');
+    expect(t.malformed).toBe(2);
+  });
+});

@@ -1,0 +1,58 @@
+import type { BudgetMode, CachePolicy, Project, ProjectPatch } from '../../../../shared/api/dto';
+
+/** Form values as typed: empty means "no cap" / "no limit". */
+export interface ProjectForm {
+  name: string;
+  dailyUsd: string;
+  monthlyUsd: string;
+  mode: BudgetMode;
+  /** downgrade mode: where requests go once a cap is reached */
+  downgradeModel: string;
+  rpm: string;
+  tpm: string;
+  concurrency: string;
+  cachePolicy: CachePolicy;
+  cacheTtlSec: string;
+}
+
+export function toProjectForm(p: Project): ProjectForm {
+  const text = (v: number | null): string => (v === null ? '' : String(v));
+  return {
+    name: p.name, dailyUsd: text(p.budget.dailyUsd), monthlyUsd: text(p.budget.monthlyUsd), mode: p.budget.mode,
+    downgradeModel: p.budget.downgradeModel ?? '',
+    rpm: text(p.limits.rpm), tpm: text(p.limits.tpm), concurrency: text(p.limits.concurrency),
+    cachePolicy: p.cachePolicy, cacheTtlSec: String(p.cacheTtlSec),
+  };
+}
+
+/** Parses the form into a PATCH body, or names the first field that is not a number. */
+export function toProjectPatch(f: ProjectForm): { patch: ProjectPatch } | { error: string } {
+  const parse = (value: string, label: string, isInteger: boolean): number | null | string => {
+    const trimmed = value.trim().replace(/^\$/, '');
+    if (trimmed === '') return null;
+    const n = Number(trimmed);
+    if (!Number.isFinite(n) || n < 0 || (isInteger && !Number.isInteger(n))) {
+      return `${label} must be ${isInteger ? 'a whole number' : 'a number'} ≥ 0, or empty for none.`;
+    }
+    return n;
+  };
+  const fields = {
+    dailyUsd: parse(f.dailyUsd, 'Daily cap', false),
+    monthlyUsd: parse(f.monthlyUsd, 'Monthly cap', false),
+    rpm: parse(f.rpm, 'Requests per minute', true),
+    tpm: parse(f.tpm, 'Tokens per minute', true),
+    concurrency: parse(f.concurrency, 'Concurrency', true),
+    ttl: parse(f.cacheTtlSec, 'Cache TTL', true),
+  };
+  for (const v of Object.values(fields)) if (typeof v === 'string') return { error: v };
+  const n = fields as Record<keyof typeof fields, number | null>;
+  return {
+    patch: {
+      name: f.name.trim() || undefined,
+      budget: { dailyUsd: n.dailyUsd, monthlyUsd: n.monthlyUsd, mode: f.mode, downgradeModel: f.downgradeModel.trim() || null },
+      limits: { rpm: n.rpm, tpm: n.tpm, concurrency: n.concurrency },
+      cachePolicy: f.cachePolicy,
+      cacheTtlSec: n.ttl ?? 0,
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { expect, it } from 'vitest';
+import { HEADERS } from '../../shared/headers';
+import { formatUsd } from '../../shared/cost';
+import { openDashboard, screenshot, useDashboard, type Dashboard } from './dashboard';
+
+let d: Dashboard;
+useDashboard((ready) => (d = ready));
+
+it('shows a request made by the SDK in the live table within a second, with the right model, tokens and cost', async () => {
+  await openDashboard(d);
+  const { data: completion, response } = await d.t
+    .client({ project: 'e2e-live' })
+    .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello to the dashboard' }] })
+    .withResponse();
+  const traceId = response.headers.get(HEADERS.TRACE_ID);
+  const costHeader = response.headers.get(HEADERS.COST_USD);
+  expect(traceId).toBeTruthy();
+  expect(costHeader).toBeTruthy();
+
+  // the issue's bar: it appears within a second, with no reload
+  const row = d.page.locator(`[data-trace-id="${traceId}"]`);
+  await row.waitFor({ timeout: 1_000 });
+  await expect(row.textContent()).resolves.toContain('e2e-live');
+
+  await row.click();
+  const detail = d.page.getByRole('complementary', { name: 'Request detail' });
+  const usage = completion.usage!;
+  await expect(detail.getByTestId('detail-model').textContent()).resolves.toContain('gpt-4o-mini');
+  const tokens = await detail.getByTestId('detail-tokens').textContent();
+  expect(tokens).toContain(`${usage.prompt_tokens.toLocaleString('en-US')} in`);
+  expect(tokens).toContain(`${usage.completion_tokens.toLocaleString('en-US')} out`);
+  const cost = formatUsd(Number(costHeader));
+  expect(cost).not.toBe('$0');
+  await expect(detail.getByTestId('detail-cost').textContent()).resolves.toContain(cost);
+  // the cost math spells out the same total, and the bodies arrive
+  await detail.locator('.cost-math tr.total').filter({ hasText: cost }).waitFor();
+  await detail.getByLabel('Response body').filter({ hasText: completion.choices[0]!.message.content! }).waitFor();
+  await screenshot(d.page, 'e2e-live-traces');
+});
