@@ -26,7 +26,8 @@ export function TracesTable({ traces, selectedId, isAutoScroll, onSelect, onScro
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: OVERSCAN_ROWS,
-    getItemKey: (index) => traces[index]?.id ?? index,
+    // no getItemKey: rows have one fixed height, so positions by index are exact, and the virtualizer only
+    // recomputes its 100k-entry layout when the count changes (a new key function each render would force it)
   });
   useFollowOrHoldStill(scrollRef, traces, isAutoScroll);
 
