@@ -1,6 +1,7 @@
 import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
 import type { SecretStore } from './providers/secret-store';
+import type { RoutingOptions } from './routing/router';
 
 /** What a caller (CLI, desktop shell, tests) gives createGateway. */
 export interface GatewayOptions {
@@ -43,6 +44,8 @@ export interface GatewayOptions {
   log?: (line: Record<string, unknown>) => void;
   /** where provider keys are kept; default a 0600 secrets.json in dataDir (the desktop passes safeStorage) */
   secretStore?: SecretStore;
+  /** retries, backoff, circuit breaker (defaults: 2 retries from 250 ms, 3 failures open a target for 30 s) */
+  routing?: RoutingOptions;
   /** process env to read defaults from (tests pass their own) */
   env?: NodeJS.ProcessEnv;
 }

@@ -23,6 +23,7 @@ import { createMetricsEndpoint } from './metrics/exposition';
 import type { PipelineDeps } from './pipeline/stage';
 import { checkNotLoop, createProviderSettings } from './providers/provider-settings';
 import { createProxyServer, DEFAULT_CLIENT_TIMEOUTS } from './proxy/server';
+import { createRouter } from './routing/router';
 import { openStore } from './store/db';
 import { createCacheRepo } from './store/repos/cache-repo';
 import { createProjectsRepo } from './store/repos/projects-repo';
@@ -99,6 +100,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     cacheRepo,
     exactCache: createExactCache(store, cacheRepo, now),
     providers: createProviderSettings({ dataDir: options.dataDir, settings, env, openai: options.openai, secretStore: options.secretStore }),
+    routing: createRouter(store.db, now, options.routing),
     upstream,
     pricing: loadPricing(options.pricingFile ?? DEFAULT_PRICING_FILE),
     events,

@@ -13,7 +13,13 @@ import { catchApiError } from '../support/wire';
 
 const FAULT_MODELS = ['mock-reset', 'mock-stall', 'mock-stream-stall', 'mock-bad-sse', 'mock-bad-json', 'mock-error-429', 'mock-error-500'];
 let t: TestGateway;
-useSharedGateway({ upstreamHeadersTimeoutMs: 400, upstreamBodyTimeoutMs: 400, pricingFile: writePricingWith(FAULT_MODELS) }, (gw) => { t = gw; });
+// Gateway retries, circuit breakers and upstream pacing are off here so each fault reaches the client exactly
+// as the upstream sent it, at once, one upstream call per request (pacing would queue the storm behind the
+// 429s' retry-after); test/integration/routing.test.ts and upstream-pacing.test.ts cover those.
+useSharedGateway({
+  upstreamHeadersTimeoutMs: 400, upstreamBodyTimeoutMs: 400, pricingFile: writePricingWith(FAULT_MODELS),
+  routing: { retry: { maxRetries: 0 }, breaker: { failureThreshold: Number.POSITIVE_INFINITY }, pacing: false },
+}, (gw) => { t = gw; });
 
 beforeAll(async () => {
   const r = await t.admin('/admin/v1/projects', { method: 'POST', body: { slug: 'default', budget: { dailyUsd: 1000, mode: 'block' } } });

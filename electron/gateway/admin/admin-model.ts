@@ -7,6 +7,7 @@ import type { ProjectRecord } from '../store/repos/projects-repo';
 import type { Retention } from '../store/retention';
 import { checkBudgetPatch, checkLimitsPatch } from '../budget/validate';
 import { createDashboardModel } from './dashboard-model';
+import { createRoutingAdmin } from './routing-admin';
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const POLICIES = new Set<CachePolicy>(['deterministic', 'always', 'off']);
@@ -57,6 +58,7 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
 
   return {
     ...createDashboardModel(deps),
+    ...createRoutingAdmin(deps),
     health: (): Health => ({ ok: true, ...info() }),
     listTraces(q: TraceQuery) { deps.store.flush(); return deps.traces.list(q); },
     getTrace(id: string) {

@@ -1,3 +1,4 @@
+import type { AliasPut, RoutingRule } from '../../../shared/api/dto';
 import type { CacheInvalidate, GatewaySettings, ProjectCreate, ProjectPatch, ProviderUpdate } from '../../../shared/api/dto';
 import type { CacheEntryQuery, TraceQuery } from '../../../shared/api/routes';
 import type { AdminModel } from './admin-model';
@@ -45,6 +46,14 @@ const ROUTES: Route[] = [
   { method: 'PATCH', pattern: /^\/admin\/v1\/settings$/, handler: (m, { body }) => m.patchSettings(body as Partial<GatewaySettings>) },
   { method: 'GET', pattern: /^\/admin\/v1\/providers$/, handler: (m) => m.listProviders() },
   { method: 'PUT', pattern: /^\/admin\/v1\/providers\/([^/]+)$/, handler: (m, { params, body }) => m.updateProvider(params[0]!, body as ProviderUpdate) },
+  { method: 'GET', pattern: /^\/admin\/v1\/aliases$/, handler: (m) => m.listAliases() },
+  { method: 'PUT', pattern: /^\/admin\/v1\/aliases\/([^/]+)$/, handler: (m, { params, body }) => m.putAlias(params[0]!, body as AliasPut) },
+  { method: 'DELETE', pattern: /^\/admin\/v1\/aliases\/([^/]+)$/, handler: (m, { params }) => m.deleteAlias(params[0]!) },
+  { method: 'GET', pattern: /^\/admin\/v1\/projects\/([^/]+)\/aliases$/, handler: (m, { params }) => m.listProjectAliases(params[0]!) },
+  { method: 'PUT', pattern: /^\/admin\/v1\/projects\/([^/]+)\/aliases\/([^/]+)$/, handler: (m, { params, body }) => m.putProjectAlias(params[0]!, params[1]!, body as AliasPut) },
+  { method: 'DELETE', pattern: /^\/admin\/v1\/projects\/([^/]+)\/aliases\/([^/]+)$/, handler: (m, { params }) => m.deleteProjectAlias(params[0]!, params[1]!) },
+  { method: 'GET', pattern: /^\/admin\/v1\/projects\/([^/]+)\/routing$/, handler: (m, { params }) => m.getRoutingRule(params[0]!) },
+  { method: 'PUT', pattern: /^\/admin\/v1\/projects\/([^/]+)\/routing$/, handler: (m, { params, body }) => m.putRoutingRule(params[0]!, body as RoutingRule) },
   // dashboard additions (dashboard-model.ts)
   { method: 'GET', pattern: /^\/admin\/v1\/overview$/, handler: (m, { query: q }) => m.overview(num(q, 'days'), str(q, 'project')) },
   { method: 'GET', pattern: /^\/admin\/v1\/pricing$/, handler: (m, { query: q }) => m.lookupPrice(str(q, 'model')) },

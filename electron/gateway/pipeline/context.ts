@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CacheLayer, CacheStatus, Endpoint, StageTiming } from '../../../shared/api/dto';
+import type { CacheLayer, CacheStatus, Endpoint, RoutingDecision, StageTiming, TraceAttempt } from '../../../shared/api/dto';
 import type { CacheDirective } from '../../../shared/headers';
 import type { ModelPrice, Usage } from '../cost/pricing';
 import type { ProviderConfig } from '../providers/provider-settings';
@@ -47,6 +47,11 @@ export interface RequestContext {
   provider: ProviderConfig | null;
   /** where the request may go, in order (the first is tried first; the rest are fallbacks) */
   targets: RouteTarget[];
+  attempts: TraceAttempt[];
+  routing: RoutingDecision | null;
+  routingSavedUsd: number | null;
+  /** the first target of the requested model name, before any tier or downgrade moved it */
+  routingBaseline: RouteTarget | null;
   price: ModelPrice | null;
   cache: {
     status: CacheStatus;

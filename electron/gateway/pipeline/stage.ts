@@ -4,6 +4,7 @@ import type { PricingTable } from '../cost/pricing';
 import type { SpendTracker } from '../cost/spend-tracker';
 import type { UpstreamClient } from '../http/upstream-client';
 import type { ProviderRegistry } from '../providers/provider-settings';
+import type { Router } from '../routing/router';
 import type { Store } from '../store/db';
 import type { CacheRepo } from '../store/repos/cache-repo';
 import type { ProjectsRepo } from '../store/repos/projects-repo';
@@ -25,6 +26,8 @@ export interface PipelineDeps {
   exactCache: ExactCache;
   cacheRepo: CacheRepo;
   providers: ProviderRegistry;
+  /** aliases, rules, breakers, balancing and upstream pacing */
+  routing: Router;
   upstream: UpstreamClient;
   pricing: PricingTable;
   events: EventHub;

@@ -48,7 +48,7 @@ function createContext(req: IncomingMessage, res: ServerResponse, deps: Pipeline
     usageEstimated: false, costUsd: null, savedUsd: 0, ttfbMs: null, status: 0, error: null, reply: null,
     headersSent: false, stages: [], cancel: { aborted: false, onAbort: null }, clientGone: false,
     extraHeaders: {}, reservation: null, releaseLimits: null, downgradedFrom: null,
-    targets: [],
+    targets: [], attempts: [], routing: null, routingSavedUsd: null, routingBaseline: null,
   };
 }
 

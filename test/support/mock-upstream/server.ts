@@ -5,7 +5,8 @@ import { handleEmbeddings, handleModels } from './embeddings.js';
 import { errorBody, invalidJsonError, newRequestId, readRawBody, sendError, sendJson } from './http.js';
 import { handleResponses } from './responses.js';
 import { UsageHeaderError } from './usage.js';
-import type { Ctx, MockUpstream, MockUpstreamOptions, RecordedCall } from './types.js';
+import { overrideHeaders, playFault, QuotaWindow } from './faults.js';
+import type { Ctx, MockFault, MockUpstream, MockUpstreamOptions, RecordedCall } from './types.js';
 
 type Handler = (ctx: Ctx) => void | Promise<void>;
 
@@ -30,9 +31,12 @@ class MockUpstreamServer implements MockUpstream {
   private open = 0;
   private idCounter = 0;
   private readonly sockets = new Set<Socket>();
+  private readonly faults: MockFault[] = [];
+  private readonly quota: QuotaWindow | null;
   private readonly server: Server;
 
   constructor(private readonly opts: MockUpstreamOptions) {
+    this.quota = opts.rateLimit ? new QuotaWindow(opts.rateLimit) : null;
     this.server = createServer({ noDelay: true }, (req, res) => void this.handle(req, res));
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -53,7 +57,16 @@ class MockUpstreamServer implements MockUpstream {
     return this.calls.filter((c) => c.path.endsWith(pathSuffix)).length;
   }
 
+  script(faults: MockFault[]): void {
+    this.faults.push(...faults);
+  }
+
+  get rateLimited(): number {
+    return this.quota?.rejected ?? 0;
+  }
+
   reset(): void {
+    this.faults.length = 0;
     // In place, so callers holding `mock.calls` keep seeing the live list.
     this.calls.length = 0;
     this.abortedCount = 0;
@@ -165,6 +178,21 @@ class MockUpstreamServer implements MockUpstream {
     const handler = azure ? JSON_ROUTES[`${method} /v1/${azure[2]}`] : JSON_ROUTES[`${method} ${path}`];
     if (azure && handler && ctx.body && typeof ctx.body === 'object' && ctx.body.model === undefined) {
       ctx.body.model = decodeURIComponent(azure[1]!);
+    }
+    if (handler && method === 'POST') {
+      const fault = this.faults.shift();
+      if (fault) {
+        playFault(ctx, fault);
+        return;
+      }
+      if (this.quota) {
+        const { over, headers } = this.quota.take(Date.now());
+        overrideHeaders(ctx, headers);
+        if (over) {
+          playFault(ctx, { status: 429, message: 'Rate limit reached for requests (mock quota).', retryAfterMs: Number(headers['retry-after-ms']), retryAfter: headers['retry-after'] });
+          return;
+        }
+      }
     }
     if (handler) {
       if (!jsonOk || ctx.body === null || typeof ctx.body !== 'object') {

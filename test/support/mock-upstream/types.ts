@@ -18,10 +18,21 @@ export interface MockUpstream {
   readonly aborted: number;
   readonly openResponses: number;
   reset(): void;
+  /** the next JSON POSTs get these faults, one each, in order (then normal answers again) */
+  script(faults: MockFault[]): void;
+  /** requests refused with 429 by the `rateLimit` quota */
+  readonly rateLimited: number;
   close(): Promise<void>;
 }
 
+/** One scripted misbehaviour: an HTTP error (with optional retry-after) or a dropped connection. */
+export type MockFault = { status: number; message?: string; retryAfter?: string; retryAfterMs?: number } | { reset: true };
+
+/** A request quota per fixed window, advertised in x-ratelimit-* headers and enforced with 429. */
+export interface MockRateLimit { requests: number; windowMs: number }
+
 export interface MockUpstreamOptions {
+  rateLimit?: MockRateLimit;
   port?: number;
   requireKey?: string;
   quiet?: boolean;

@@ -7,7 +7,8 @@ import { pumpBody } from '../../stream/pump';
 import { ResponsesStreamAccumulator } from '../../stream/responses-stream';
 import type { ProviderAdapter } from '../../providers/adapter';
 import type { ProviderConfig } from '../../providers/provider-settings';
-import type { RouteTarget } from '../../routing/resolve-model';
+import { runAttempts, type SendAttempt } from '../../routing/attempt-loop';
+import { listModels } from '../../routing/list-models';
 import type { RequestContext } from '../context';
 import type { PipelineDeps, Stage } from '../stage';
 import { readCapped, toUpstreamHttpError } from '../upstream-error';
@@ -19,8 +20,9 @@ const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 export const dispatch: Stage = {
   name: 'dispatch',
   async run(ctx, deps) {
-    if (ctx.endpoint === 'passthrough' || ctx.endpoint === 'models' || ctx.targets.length === 0) return dispatchRaw(ctx, deps);
-    await sendToTarget(ctx, deps, ctx.targets[0]!);
+    if (ctx.endpoint === 'models') return listModels(ctx, deps);
+    if (ctx.endpoint === 'passthrough' || ctx.targets.length === 0) return dispatchRaw(ctx, deps);
+    await runAttempts(ctx, deps, sendToTarget);
   },
 };
 
@@ -47,10 +49,10 @@ async function dispatchRaw(ctx: RequestContext, deps: PipelineDeps) {
 }
 
 /**
- * One attempt at one target: the provider's adapter builds the call, the answer is streamed or held (and
+ * One attempt at one target (the key picked by the router): the provider's adapter builds the call, the answer is streamed or held (and
  * translated back to OpenAI's shape when the provider speaks another protocol). Upstream HTTP errors throw.
  */
-export async function sendToTarget(ctx: RequestContext, deps: PipelineDeps, target: RouteTarget, apiKey?: string | null): Promise<void> {
+export const sendToTarget: SendAttempt = async (ctx, deps, target, apiKey, observe) => {
   const provider = target.provider;
   const adapter = provider.adapter;
   if (!adapter.supports(ctx.endpoint)) {
@@ -60,11 +62,9 @@ export async function sendToTarget(ctx: RequestContext, deps: PipelineDeps, targ
   ctx.provider = provider;
   ctx.modelUsed = target.model;
   ctx.price = target.price;
-  // a client's own OpenAI key is for OpenAI only, never handed to another provider
-  const key = apiKey !== undefined ? apiKey : provider.kind === 'openai' && ctx.clientKey ? ctx.clientKey : provider.apiKey;
   const { body, raw } = buildUpstreamBody(ctx, target.model);
   const call = adapter.buildCall({
-    endpoint: ctx.endpoint, body, raw, stream: ctx.stream, provider, apiKey: key,
+    endpoint: ctx.endpoint, body, raw, stream: ctx.stream, provider, apiKey,
     headers: buildUpstreamHeaders(ctx.req.headers, null, deps.instanceId), maxOutput: target.price?.maxOutput ?? null,
   });
   if (call.body !== null) call.headers['content-length'] = String(Buffer.byteLength(call.body));
@@ -72,6 +72,7 @@ export async function sendToTarget(ctx: RequestContext, deps: PipelineDeps, targ
     origin: provider.origin, path: call.path, method: 'POST', headers: call.headers, body: call.body, cancel: ctx.cancel,
   });
   ctx.upstreamStatus = res.status;
+  observe(res.headers, res.status);
   if (res.status >= 400) {
     throw await toUpstreamHttpError(provider.id, res.status, res.headers, res.body, adapter.readErrorMessage?.bind(adapter), adapter.readErrorCode?.bind(adapter));
   }
@@ -82,7 +83,7 @@ export async function sendToTarget(ctx: RequestContext, deps: PipelineDeps, targ
   } catch (err) {
     throw toBrokenBodyError(err, provider);
   }
-}
+};
 
 /** The upstream answered, then its body failed: still the provider's fault (or the client's abort), never ours. */
 function toBrokenBodyError(err: unknown, provider: ProviderConfig): GatewayError {

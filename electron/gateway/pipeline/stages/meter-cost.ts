@@ -1,6 +1,7 @@
 import { computeCostUsd, normalizeUsage, resolvePrice } from '../../cost/pricing';
 import { estimateTokens, extractPromptText } from '../../cache/prompt-text';
 import type { Stage } from '../stage';
+import { computeRoutingSavedUsd } from '../../routing/routing-savings';
 
 /** Usage × price. A stream cut short still costs what it used: estimated from what arrived, and marked so. */
 export const meterCost: Stage = {
@@ -21,5 +22,6 @@ export const meterCost: Stage = {
     // the provider may name a priced snapshot for a name the table does not know (e.g. a "-latest" alias)
     if (!ctx.price && ctx.modelUsed) ctx.price = resolvePrice(deps.pricing, ctx.modelUsed);
     ctx.costUsd = ctx.usage && ctx.price ? computeCostUsd(ctx.price, ctx.usage) : null;
+    ctx.routingSavedUsd = computeRoutingSavedUsd(ctx);
   },
 };

@@ -54,6 +54,9 @@ export function buildTrace(ctx: RequestContext): Trace {
     error: ctx.clientGone ? 'client closed the request' : ctx.error ? `${ctx.error.code}: ${redactSecrets(ctx.error.message)}` : null,
     stages: ctx.stages,
     downgradedFrom: ctx.downgradedFrom,
+    attempts: ctx.attempts,
+    routing: ctx.routing,
+    routingSavedUsd: ctx.routingSavedUsd,
   };
 }
 

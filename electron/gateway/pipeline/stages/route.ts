@@ -1,15 +1,26 @@
 import { DEFAULT_PROVIDER } from '../../providers/provider-settings';
-import { modelNotFound, resolveModel } from '../../routing/resolve-model';
+import { applyComplexityRule } from '../../routing/complexity-rule';
 import { GatewayError } from '../../errors';
 import type { RequestContext } from '../context';
 import type { PipelineDeps, Stage } from '../stage';
 
-/** Model → ordered provider targets (aliases, provider/model, catalogue); fallbacks and tiers grow here. */
+/**
+ * Model → ordered provider targets: the project's complexity rule may pick a tier first, then an alias
+ * (project, then global), `provider/model`, or a bare name through the catalogue.
+ */
 export const route: Stage = {
   name: 'route',
   run(ctx, deps) {
-    if (ctx.modelRequested) routeTo(ctx, deps, ctx.modelRequested);
-    else routeTo(ctx, deps, null);
+    if (!ctx.modelRequested || ctx.endpoint === 'passthrough' || ctx.endpoint === 'models') return routeTo(ctx, deps, null);
+    routeTo(ctx, deps, ctx.modelRequested);
+    // what the requested name would have used: the yardstick for what routing saved
+    ctx.routingBaseline = ctx.targets[0] ?? null;
+    const tier = applyComplexityRule(ctx, deps);
+    if (tier !== null && tier !== ctx.modelRequested) {
+      const complexity = ctx.routing!.complexity;
+      routeTo(ctx, deps, tier);
+      ctx.routing!.complexity = complexity;
+    }
   },
 };
 
@@ -27,10 +38,11 @@ export function routeTo(ctx: RequestContext, deps: PipelineDeps, model: string |
     ctx.targets = [];
     return;
   }
-  const target = resolveModel(model, deps.providers, deps.pricing);
-  if (!target) throw modelNotFound(model, deps.providers, deps.pricing);
-  ctx.targets = [target];
-  ctx.provider = target.provider;
-  ctx.modelUsed = target.model;
-  ctx.price = target.price;
+  const plan = deps.routing.plan(deps, model, ctx.projectSlug);
+  const first = plan.targets[0]!;
+  ctx.targets = plan.targets;
+  ctx.routing = plan.decision;
+  ctx.provider = first.provider;
+  ctx.modelUsed = first.model;
+  ctx.price = first.price;
 }

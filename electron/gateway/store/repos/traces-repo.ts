@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { CacheLayer, CacheStatus, Endpoint, Page, StageTiming, Trace, TraceDetail } from '../../../../shared/api/dto';
+import type { CacheLayer, CacheStatus, Endpoint, Page, RoutingDecision, StageTiming, Trace, TraceAttempt, TraceDetail } from '../../../../shared/api/dto';
 import type { TraceQuery } from '../../../../shared/api/routes';
 
 export interface TraceBodies {
@@ -18,6 +18,7 @@ interface Row {
   completion_tokens: number | null; reasoning_tokens: number | null; cost_usd: number | null; saved_usd: number;
   usage_estimated: number; user: string | null; feature: string | null; tags: string; error: string | null; stages_json: string;
   downgraded_from: string | null;
+  attempts_json: string; routing_json: string | null; routing_saved_usd: number | null;
 }
 
 function toTrace(r: Row): Trace {
@@ -31,6 +32,9 @@ function toTrace(r: Row): Trace {
     usageEstimated: r.usage_estimated === 1, user: r.user, feature: r.feature,
     tags: r.tags ? r.tags.split(',') : [], error: r.error, stages: JSON.parse(r.stages_json) as StageTiming[],
     downgradedFrom: r.downgraded_from ?? null,
+    attempts: JSON.parse(r.attempts_json) as TraceAttempt[],
+    routing: r.routing_json ? JSON.parse(r.routing_json) as RoutingDecision : null,
+    routingSavedUsd: r.routing_saved_usd,
   };
 }
 
@@ -43,11 +47,11 @@ export function createTracesRepo(db: Database.Database) {
   const insertTrace = db.prepare(`INSERT INTO traces (id, ts, project, endpoint, method, path, model_requested, model_used,
     provider, status, stream, cache, cache_layer, cache_reason, cache_entry_id, latency_ms, ttfb_ms, prompt_tokens,
     cached_tokens, completion_tokens, reasoning_tokens, cost_usd, saved_usd, usage_estimated, user, feature, tags, error, stages_json,
-    downgraded_from)
+    downgraded_from, attempts_json, routing_json, routing_saved_usd)
     VALUES (@id, @ts, @project, @endpoint, @method, @path, @modelRequested, @modelUsed, @provider, @status, @stream, @cache,
     @cacheLayer, @cacheReason, @cacheEntryId, @latencyMs, @ttfbMs, @promptTokens, @cachedTokens, @completionTokens,
     @reasoningTokens, @costUsd, @savedUsd, @usageEstimated, @user, @feature, @tags, @error, @stages,
-    @downgradedFrom)`);
+    @downgradedFrom, @attemptsJson, @routingJson, @routingSavedUsd)`);
   const insertBodies = db.prepare(`INSERT INTO trace_bodies (trace_id, request_headers, response_headers, request_body,
     response_body, streamed_text) VALUES (?, ?, ?, ?, ?, ?)`);
   const selectOne = db.prepare('SELECT * FROM traces WHERE id = ?');
@@ -59,6 +63,7 @@ export function createTracesRepo(db: Database.Database) {
       insertTrace.run({
         ...t, stream: t.stream ? 1 : 0, usageEstimated: t.usageEstimated ? 1 : 0,
         tags: t.tags.join(','), stages: JSON.stringify(t.stages),
+        attemptsJson: JSON.stringify(t.attempts), routingJson: t.routing ? JSON.stringify(t.routing) : null,
       });
       insertBodies.run(t.id, JSON.stringify(bodies.requestHeaders), JSON.stringify(bodies.responseHeaders),
         bodies.requestBody, bodies.responseBody, bodies.streamedText);

@@ -11,7 +11,8 @@ function makeTrace(overrides: Partial<Trace>): Trace {
     modelRequested: 'gpt-4o-mini', modelUsed: 'gpt-4o-mini', provider: 'openai', status: 200, stream: false,
     cache: 'miss', cacheLayer: null, cacheReason: null, cacheEntryId: null, latencyMs: 100, ttfbMs: 50,
     promptTokens: 1000, cachedTokens: 0, completionTokens: 500, reasoningTokens: null, costUsd: 0.00045, savedUsd: 0,
-    usageEstimated: false, user: null, feature: null, tags: [], error: null, stages: [], downgradedFrom: null, ...overrides,
+    usageEstimated: false, user: null, feature: null, tags: [], error: null, stages: [], downgradedFrom: null,
+    attempts: [], routing: null, routingSavedUsd: null, ...overrides,
   };
 }
 

@@ -36,6 +36,9 @@ function makeTrace(id: string, ts: number): Trace {
     error: null,
     downgradedFrom: null,
     stages: [],
+    attempts: [],
+    routing: null,
+    routingSavedUsd: null,
   };
 }
 

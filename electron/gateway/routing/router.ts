@@ -1,0 +1,135 @@
+import type Database from 'better-sqlite3';
+import type { Alias, RoutingDecision, RoutingRule } from '../../../shared/api/dto';
+import { createUpstreamPacer, realSleep, type Sleep } from '../http/upstream-pacer';
+import type { ProviderConfig } from '../providers/provider-settings';
+import { createAliasesRepo } from '../store/repos/aliases-repo';
+import type { PipelineDeps } from '../pipeline/stage';
+import { createBreakers, type BreakerOptions } from './circuit-breaker';
+import { DEFAULT_RETRY, type RetryOptions } from './retry-policy';
+import { modelNotFound, resolveModel, type RouteTarget } from './resolve-model';
+
+export interface RoutingOptions {
+  retry?: Partial<RetryOptions>;
+  breaker?: Partial<BreakerOptions>;
+  /** injectable for tests: jitter and weighted picks */
+  random?: () => number;
+  /** injectable for tests: backoff and pacing waits */
+  sleep?: Sleep;
+  /** pace calls to the quota each provider key advertises (default on) */
+  pacing?: boolean;
+}
+
+export const DEFAULT_BREAKER: BreakerOptions = { failureThreshold: 3, cooldownMs: 30_000 };
+
+/** One provider key as the pacer and the balancer know it: an id that never contains the key itself. */
+export interface KeyChoice { id: string; value: string | null }
+
+export interface RoutePlan { targets: RouteTarget[]; decision: RoutingDecision }
+
+/**
+ * The routing service: aliases and rules, the order targets are tried in (ordered, weighted, least-busy),
+ * per-target circuit breakers, per-key balancing and upstream pacing. Built once per gateway.
+ */
+export function createRouter(db: Database.Database, now: () => number, options: RoutingOptions = {}) {
+  const aliases = createAliasesRepo(db, now);
+  const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry };
+  const breakers = createBreakers({ ...DEFAULT_BREAKER, ...options.breaker }, now);
+  const sleep = options.sleep ?? realSleep;
+  // waits are real sleeps, so pacing runs on the real clock; the injected one moves breaker cooldowns in tests
+  const pacer = createUpstreamPacer(Date.now, sleep);
+  const random = options.random ?? Math.random;
+  /** requests in flight per target label and per key id (least-busy) */
+  const busy = new Map<string, number>();
+  const roundRobin = new Map<string, number>();
+
+  const busyOf = (id: string) => busy.get(id) ?? 0;
+
+  function resolveAlias(alias: Alias, deps: PipelineDeps): RouteTarget[] {
+    const targets: RouteTarget[] = [];
+    for (const t of alias.targets) {
+      const target = resolveModel(t.model, deps.providers, deps.pricing);
+      if (target) targets.push({ ...target, weight: t.weight });
+    }
+    return targets;
+  }
+
+  /** weighted: one pick by weight goes first; least-busy: fewest in flight first; the rest stay as fallbacks */
+  function order(targets: RouteTarget[], strategy: Alias['strategy']): RouteTarget[] {
+    if (targets.length < 2 || strategy === 'ordered') return targets;
+    if (strategy === 'least-busy') {
+      return targets.map((t, i) => ({ t, i })).sort((a, b) => busyOf(a.t.label) - busyOf(b.t.label) || a.i - b.i).map((x) => x.t);
+    }
+    const total = targets.reduce((s, t) => s + t.weight, 0);
+    let r = random() * total;
+    let pick = targets.length - 1;
+    for (let i = 0; i < targets.length; i++) {
+      r -= targets[i]!.weight;
+      if (r < 0) { pick = i; break; }
+    }
+    return [targets[pick]!, ...targets.slice(0, pick), ...targets.slice(pick + 1)];
+  }
+
+  return {
+    aliases,
+    retry,
+    breakers,
+    pacer,
+    sleep,
+    random,
+    isPacing: options.pacing !== false,
+
+    /** model name (alias, provider/model or bare) → targets in the order to try them */
+    plan(deps: PipelineDeps, model: string, project: string | null): RoutePlan {
+      const alias = aliases.find(model, project);
+      if (alias) {
+        const resolved = resolveAlias(alias, deps);
+        if (resolved.length === 0) throw modelNotFound(alias.targets[0]?.model ?? model, deps.providers, deps.pricing, aliases.names());
+        const targets = order(resolved, alias.strategy);
+        return {
+          targets,
+          decision: {
+            alias: alias.name, aliasScope: alias.project === null ? 'global' : 'project', strategy: alias.strategy,
+            candidates: targets.map((t) => t.label), cooledDown: [], complexity: null,
+          },
+        };
+      }
+      const target = resolveModel(model, deps.providers, deps.pricing);
+      if (!target) throw modelNotFound(model, deps.providers, deps.pricing, aliases.names());
+      return {
+        targets: [target],
+        decision: { alias: null, aliasScope: null, strategy: 'single', candidates: [target.label], cooledDown: [], complexity: null },
+      };
+    },
+
+    rule(project: string): RoutingRule | undefined { return aliases.rule(project); },
+
+    /** the key to use for the next call: the client's own OpenAI key, else the least busy key that has quota */
+    pickKey(provider: ProviderConfig, clientKey: string | null, model: string): KeyChoice {
+      if (provider.kind === 'openai' && clientKey) return { id: `${provider.id}#client`, value: clientKey };
+      const keys = provider.apiKeys;
+      if (keys.length <= 1) return { id: `${provider.id}#0`, value: keys[0] ?? null };
+      const start = roundRobin.get(provider.id) ?? 0;
+      roundRobin.set(provider.id, (start + 1) % keys.length);
+      let best = start % keys.length;
+      let bestScore = Infinity;
+      for (let n = 0; n < keys.length; n++) {
+        const i = (start + n) % keys.length;
+        const id = `${provider.id}#${i}`;
+        const score = (pacer.delayFor(`${id}:${model}`, 1) > 0 ? 1e6 : 0) + busyOf(id);
+        if (score < bestScore) { best = i; bestScore = score; }
+      }
+      return { id: `${provider.id}#${best}`, value: keys[best]! };
+    },
+
+    begin(label: string, keyId: string) {
+      busy.set(label, busyOf(label) + 1);
+      busy.set(keyId, busyOf(keyId) + 1);
+    },
+    end(label: string, keyId: string) {
+      busy.set(label, busyOf(label) - 1);
+      busy.set(keyId, busyOf(keyId) - 1);
+    },
+  };
+}
+
+export type Router = ReturnType<typeof createRouter>;
