@@ -138,6 +138,22 @@ describe('block mode', () => {
   });
 });
 
+describe('every priced endpoint', () => {
+  it('holds embeddings and Responses API calls against the cap as well, and feature caps apart', async () => {
+    await createProject('endpoints', { dailyUsd: 0 });
+    const client = t.client({ project: 'endpoints' });
+    expect((await catchApiError(client.embeddings.create({ model: 'text-embedding-3-small', input: 'embed me' }))).code).toBe('budget_exceeded');
+    expect((await catchApiError(client.responses.create({ model: 'gpt-4o-mini', input: 'respond', max_output_tokens: 50 }))).code).toBe('budget_exceeded');
+    await setBudget('endpoints', { dailyUsd: 1, perFeature: { dailyUsd: 0.00001 } });
+    await expect(client.embeddings.create({ model: 'text-embedding-3-small', input: 'embed me' })).resolves.toMatchObject({ object: 'list' });
+    await expect(client.responses.create({ model: 'gpt-4o-mini', input: 'respond', max_output_tokens: 50 })).resolves.toMatchObject({ object: 'response' });
+    const search = t.client({ project: 'endpoints', headers: { 'x-tollgate-feature': 'search' } });
+    const err = await catchApiError(search.chat.completions.create(ask('feature')));
+    expect(err.message).toContain('Feature "search" of project "endpoints"');
+    expect(t.mock.count()).toBe(2);
+  });
+});
+
 describe('alerts', () => {
   it('alert mode lets requests through and sends 50/80/100 % once each', async () => {
     const perCall = costOf(1, 100);

@@ -122,4 +122,25 @@ describe('rate limits', () => {
     const usage = await t.admin<{ limits: { inFlight: number; queued: number } }>('/admin/v1/projects/queued/usage');
     expect(usage.body.limits).toEqual({ inFlight: 0, queued: 0 });
   });
+
+  it('a queued request gives up with a 429 at the wait bound, and a client leaving the queue frees its place', async () => {
+    await createProject('short-wait', { concurrency: 1, queue: { maxWaitMs: 150, maxQueued: 1 } });
+    const client = t.client({ project: 'short-wait' });
+    const holder = client.chat.completions.create(ask('hold'), { headers: { 'x-mock-delay-ms': '1500' } });
+    await eventually(async () => t.mock.openResponses === 1);
+    const waited = await catchApiError(client.chat.completions.create(ask('waits')));
+    expect(waited.status).toBe(429);
+    expect(waited.message).toContain('concurrency limit');
+
+    const controller = new AbortController();
+    const leaving = settle(client.chat.completions.create(ask('leaves'), { signal: controller.signal }));
+    await eventually(async () => (await t.admin<{ limits: { queued: number } }>('/admin/v1/projects/short-wait/usage')).body.limits.queued === 1);
+    // the queue (maxQueued 1) is full: the next one is refused at once
+    expect((await catchApiError(client.chat.completions.create(ask('full')))).message).toContain('wait queue is full');
+    controller.abort();
+    expect((await leaving).ok).toBe(false);
+    await eventually(async () => (await t.admin<{ limits: { queued: number } }>('/admin/v1/projects/short-wait/usage')).body.limits.queued === 0);
+    await holder;
+    expect(t.mock.count('/chat/completions')).toBe(1);
+  });
 });

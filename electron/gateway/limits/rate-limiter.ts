@@ -187,9 +187,9 @@ export function createRateLimiter(now: () => number) {
         const w: Waiter = { req, resolve, last: first.denial, timer: null };
         w.timer = setTimeout(() => { leave(p, w); resolve({ ok: false, denial: w.last }); }, queue.maxWaitMs);
         w.timer.unref();
-        onCancel(() => { leave(p, w); resolve({ ok: false, denial: w.last }); });
         p.queue.push(w);
-        drain(p);
+        onCancel(() => { leave(p, w); resolve({ ok: false, denial: w.last }); });
+        if (p.queue.includes(w)) drain(p);
       });
     },
 

@@ -27,11 +27,16 @@ export const limit: Stage = {
   name: 'limit',
   async run(ctx, deps) {
     const project = ctx.project;
-    if (!project || !hasLimits(project.limits)) return;
+    // listing models costs the provider nothing and SDKs do it on start-up: it does not count
+    if (!project || ctx.endpoint === 'models' || !hasLimits(project.limits)) return;
     const l = project.limits;
     const tokens = l.tpm != null || l.perUser?.tpm != null ? estimateTokens(ctx, deps) : 0;
     const req = { project: project.slug, user: ctx.user, limits: l, tokens };
-    const outcome = await deps.limits.acquire(req, (cancel) => { ctx.cancel.onAbort = cancel; });
+    // a client that leaves while queued gives its place up at once
+    const outcome = await deps.limits.acquire(req, (cancel) => {
+      if (ctx.cancel.aborted) cancel();
+      else ctx.cancel.onAbort = cancel;
+    });
     if (ctx.cancel.onAbort) ctx.cancel.onAbort = null;
     if (!outcome.ok) throw rateLimited(req, outcome.denial);
     const admission = outcome.admission;
