@@ -85,6 +85,20 @@ describe('OpenAI SDK → anthropic/<model>', () => {
     expect(t.mock.count()).toBe(0);
   });
 
+  it("uses a client's own sk-ant- key for Anthropic, and never a client's OpenAI key", async () => {
+    const own = 'sk-ant-api03-CLIENTOWNKEY00000000000000000';
+    const mine = await startMockAnthropic({ apiKey: own });
+    try {
+      await t.admin('/admin/v1/providers/claude-own', { method: 'PUT', body: { kind: 'anthropic', baseUrl: mine.url } });
+      await t.client({ apiKey: own }).chat.completions.create({ model: 'claude-own/claude-haiku-4-5', messages: [{ role: 'user', content: 'x' }] });
+      expect(mine.calls.at(-1)!.headers['x-api-key']).toBe(own);
+    } finally {
+      await mine.close();
+    }
+    await t.client({ apiKey: 'sk-proj-CLIENTOPENAIKEY000000000000' }).chat.completions.create({ model: 'anthropic/claude-haiku-4-5', messages: [{ role: 'user', content: 'x' }] });
+    expect(last().headers['x-api-key']).toBe(KEY);
+  });
+
   it('fills max_tokens, which Anthropic requires, from the model output limit in the pricing table', async () => {
     await client.chat.completions.create({ model: 'anthropic/claude-opus-4-1', messages: [{ role: 'user', content: 'hi' }] });
     expect(last().body.max_tokens).toBe(32000);

@@ -122,6 +122,8 @@ export function createRouter(db: Database.Database, now: () => number, options: 
     /** the key to use for the next call: the client's own OpenAI key, else the least busy key that has quota */
     pickKey(provider: ProviderConfig, clientKey: string | null, model: string): KeyChoice {
       if (provider.kind === 'openai' && clientKey) return { id: `${provider.id}#client`, value: clientKey };
+      // an sk-ant- key is the client's own Anthropic key
+      if (provider.kind === 'anthropic' && clientKey?.startsWith('sk-ant-')) return { id: `${provider.id}#client`, value: clientKey };
       const keys = provider.apiKeys;
       if (keys.length <= 1) return { id: `${provider.id}#0`, value: keys[0] ?? null };
       const start = roundRobin.get(provider.id) ?? 0;
