@@ -50,12 +50,20 @@ export const tracesSelectors = {
 let facetRows: Trace[] | null = null;
 let facetMemo = { projects: [] as string[], models: [] as string[] };
 
+/**
+ * Distinct projects and models. New rows arrive on top of the previous array, so only the rows above the
+ * previous first row are scanned; a replaced list (clear, first load) is scanned in full.
+ */
 function selectFacets(rows: Trace[]) {
   if (rows === facetRows) return facetMemo;
+  const previousFirst = facetRows?.[0];
+  const known = rows.length > 0 && previousFirst !== undefined ? rows.indexOf(previousFirst) : -1;
+  const scanUntil = known >= 0 ? known : rows.length;
+  const projects = new Set<string>(known >= 0 ? facetMemo.projects : []);
+  const models = new Set<string>(known >= 0 ? facetMemo.models : []);
   facetRows = rows;
-  const projects = new Set<string>();
-  const models = new Set<string>();
-  for (const t of rows) {
+  for (let i = 0; i < scanUntil; i++) {
+    const t = rows[i] as Trace;
     projects.add(t.project);
     if (t.modelRequested) models.add(t.modelRequested);
     if (t.modelUsed) models.add(t.modelUsed);

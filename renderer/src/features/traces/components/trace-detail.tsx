@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Trace, TraceDetail } from '../../../../../shared/api/dto';
+import type { RoutingDecision, Trace, TraceAttempt, TraceDetail } from '../../../../../shared/api/dto';
 import type { PriceLookup } from '../../../../../shared/api/dashboard';
 import { formatUsd } from '../../../../../shared/cost';
 import { HeadersTable } from '../../../components/headers-table';
@@ -13,13 +13,9 @@ import { CacheBadge } from './cache-badge';
 import { StageBar } from './stage-bar';
 import { statusClass } from './traces-table';
 
-/** Fields later issues add to a trace; shown when the gateway sends them. */
+/** Semantic-cache fields, shown when the gateway sends them. */
 interface TraceExtras {
   cacheSimilarity?: number | null;
-  downgradedFrom?: string | null;
-  routingSavedUsd?: number | null;
-  attempts?: Array<Record<string, unknown>>;
-  routing?: unknown;
 }
 
 export function TraceDetailPane({ trace, onClose }: { trace: Trace; onClose(): void }) {
@@ -49,7 +45,7 @@ export function TraceDetailPane({ trace, onClose }: { trace: Trace; onClose(): v
                 {trace.modelRequested ?? '—'}
                 {trace.modelUsed && trace.modelUsed !== trace.modelRequested && <> → {trace.modelUsed}</>}
               </Row>
-              {extras.downgradedFrom && <Row label="Downgraded">from {extras.downgradedFrom} (budget)</Row>}
+              {trace.downgradedFrom && <Row label="Downgraded">from {trace.downgradedFrom} (budget)</Row>}
               <Row label="Provider">{trace.provider ?? '—'}</Row>
               <Row label="Cache">
                 <CacheBadge trace={trace} /> {trace.cacheReason && <span className="dim small">{trace.cacheReason}</span>}
@@ -67,8 +63,8 @@ export function TraceDetailPane({ trace, onClose }: { trace: Trace; onClose(): v
                   <span className={trace.costUsd === null ? 'unpriced' : ''}>{formatUsd(trace.costUsd)}</span>
                 )}
                 {trace.savedUsd > 0 && <span className="saved"> saved {formatUsd(trace.savedUsd)}</span>}
-                {typeof extras.routingSavedUsd === 'number' && extras.routingSavedUsd > 0 && (
-                  <span className="saved"> routing saved {formatUsd(extras.routingSavedUsd)}</span>
+                {trace.routingSavedUsd !== null && trace.routingSavedUsd > 0 && (
+                  <span className="saved"> routing saved {formatUsd(trace.routingSavedUsd)}</span>
                 )}
               </Row>
               <Row label="Latency">
@@ -90,9 +86,14 @@ export function TraceDetailPane({ trace, onClose }: { trace: Trace; onClose(): v
         <Section title="Cost math">
           <CostMathView trace={trace} />
         </Section>
-        {Array.isArray(extras.attempts) && extras.attempts.length > 0 && (
+        {trace.routing && (
+          <Section title="Routing">
+            <RoutingView routing={trace.routing} />
+          </Section>
+        )}
+        {trace.attempts.length > 0 && (
           <Section title="Attempts">
-            <Attempts attempts={extras.attempts} />
+            <Attempts attempts={trace.attempts} />
           </Section>
         )}
         <Section title="Timing">
@@ -183,19 +184,52 @@ function CostMathView({ trace }: { trace: Trace }) {
   );
 }
 
-function Attempts({ attempts }: { attempts: Array<Record<string, unknown>> }) {
+const OUTCOME_CLASS: Record<TraceAttempt['outcome'], string> = { ok: 'status-ok', retry: 'status-client-error', fallback: 'status-client-error', failed: 'status-server-error' };
+
+function Attempts({ attempts }: { attempts: TraceAttempt[] }) {
   return (
-    <table className="kv attempts">
+    <table className="kv attempts" aria-label="Upstream attempts">
       <tbody>
         {attempts.map((a, i) => (
           <tr key={i}>
             <th>#{i + 1}</th>
-            <td className="mono">{[a.provider, a.model].filter(Boolean).join(' / ') || '—'}</td>
-            <td className="mono">{a.status === undefined ? '' : String(a.status)}</td>
-            <td className="num mono">{typeof a.latencyMs === 'number' ? formatMs(a.latencyMs) : typeof a.ms === 'number' ? formatMs(a.ms) : ''}</td>
-            <td className="dim small">{a.error ? String(a.error) : ''}</td>
+            <td className="mono">{a.target}</td>
+            <td className="mono">{a.status ?? 'no answer'}</td>
+            <td className="num mono">{formatMs(a.ms)}</td>
+            <td className={OUTCOME_CLASS[a.outcome]}>
+              {a.outcome}
+              {a.waitMs !== null && a.waitMs > 0 && <span className="dim small"> after {formatMs(a.waitMs)}</span>}
+              {a.error && <div className="dim small">{a.error}</div>}
+            </td>
           </tr>
         ))}
+      </tbody>
+    </table>
+  );
+}
+
+function RoutingView({ routing }: { routing: RoutingDecision }) {
+  return (
+    <table className="kv">
+      <tbody>
+        {routing.alias && (
+          <tr><th>Alias</th><td className="mono">{routing.alias} <span className="dim small">({routing.aliasScope})</span></td></tr>
+        )}
+        <tr><th>Strategy</th><td>{routing.strategy}</td></tr>
+        <tr><th>Targets</th><td className="mono">{routing.candidates.join(' → ') || '—'}</td></tr>
+        {routing.cooledDown.length > 0 && (
+          <tr><th>Skipped</th><td className="mono warn">{routing.cooledDown.join(', ')} <span className="dim small">(circuit open)</span></td></tr>
+        )}
+        {routing.complexity && (
+          <tr>
+            <th>Complexity</th>
+            <td>
+              <span className="mono">{routing.complexity.score.toFixed(2)}</span> vs {routing.complexity.threshold} →{' '}
+              {routing.complexity.tier} (<span className="mono">{routing.complexity.model}</span>)
+              {routing.complexity.signals.length > 0 && <div className="dim small">{routing.complexity.signals.join(', ')}</div>}
+            </td>
+          </tr>
+        )}
       </tbody>
     </table>
   );

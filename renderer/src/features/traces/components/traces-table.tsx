@@ -26,7 +26,8 @@ export function TracesTable({ traces, selectedId, isAutoScroll, onSelect, onScro
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: OVERSCAN_ROWS,
-    getItemKey: (index) => traces[index]?.id ?? index,
+    // no getItemKey: rows have one fixed height, so positions by index are exact, and the virtualizer only
+    // recomputes its 100k-entry layout when the count changes (a new key function each render would force it)
   });
   useFollowOrHoldStill(scrollRef, traces, isAutoScroll);
 
@@ -127,10 +128,19 @@ const TraceRow = memo(function TraceRow({ trace, top, isSelected, onSelect }: Tr
       <span className={`num mono ${trace.costUsd === null && !failedBeforeUsage ? 'unpriced' : ''}`}>
         {failedBeforeUsage ? '—' : formatUsd(trace.costUsd)}
       </span>
-      <span className="num mono saved">{trace.savedUsd > 0 ? formatUsd(trace.savedUsd) : ''}</span>
+      <SavedCell trace={trace} />
     </div>
   );
 });
+
+/** What the cache saved, or what routing to a cheaper model saved (marked ↘). */
+function SavedCell({ trace }: { trace: Trace }) {
+  if (trace.savedUsd > 0) return <span className="num mono saved" title="saved by the cache">{formatUsd(trace.savedUsd)}</span>;
+  if (trace.routingSavedUsd !== null && trace.routingSavedUsd > 0) {
+    return <span className="num mono saved" title={`saved by routing ${trace.modelRequested} → ${trace.modelUsed}`}>↘{formatUsd(trace.routingSavedUsd)}</span>;
+  }
+  return <span className="num mono" />;
+}
 
 /**
  * New rows arrive at the top. Following: stay at the top. Not following: shift the scroll position
