@@ -18,6 +18,7 @@ export const HEADERS = {
   SIMILARITY: 'x-tollgate-similarity',
   PROVIDER: 'x-tollgate-provider',
   DOWNGRADED_FROM: 'x-tollgate-downgraded-from',
+  BUDGET_RESETS_AT: 'x-tollgate-budget-resets-at',
 } as const;
 
 /** What a client may ask of the cache per request with `x-tollgate-cache`. */

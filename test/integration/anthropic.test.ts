@@ -99,6 +99,14 @@ describe('OpenAI SDK → anthropic/<model>', () => {
     expect(last().headers['x-api-key']).toBe(KEY);
   });
 
+  it('GET /v1/models lists the Claude models as anthropic/<id>', async () => {
+    const ids: string[] = [];
+    for await (const m of client.models.list()) ids.push(m.id);
+    expect(ids).toEqual(expect.arrayContaining(['anthropic/claude-sonnet-4-5-20250929', 'anthropic/claude-haiku-4-5-20251001']));
+    expect(last()).toMatchObject({ method: 'GET', url: '/v1/models?limit=1000' });
+    expect(last().headers['x-api-key']).toBe(KEY);
+  });
+
   it('fills max_tokens, which Anthropic requires, from the model output limit in the pricing table', async () => {
     await client.chat.completions.create({ model: 'anthropic/claude-opus-4-1', messages: [{ role: 'user', content: 'hi' }] });
     expect(last().body.max_tokens).toBe(32000);

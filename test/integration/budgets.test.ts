@@ -95,6 +95,7 @@ describe('block mode', () => {
     expect(err.message).toContain('daily budget of $0.0001');
     expect(err.message).toContain('2026-06-11 00:00 UTC');
     expect(err.headers?.get('x-should-retry')).toBe('false');
+    expect(err.headers?.get('x-tollgate-budget-resets-at')).toBe('2026-06-11T00:00:00.000Z');
     expect(t.mock.count('/chat/completions')).toBe(1);
     const trace = await fetchTrace(t, err.headers?.get('x-tollgate-trace-id') ?? null);
     expect(trace.status).toBe(429);

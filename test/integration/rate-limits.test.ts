@@ -93,11 +93,15 @@ describe('rate limits', () => {
     const { response } = await client.chat.completions.create(ask('short', { max_tokens: 100 })).withResponse();
     expect(response.headers.get('x-ratelimit-limit-tokens')).toBe('1000');
     expect(Number(response.headers.get('x-ratelimit-remaining-tokens'))).toBeLessThan(900);
+    // a stream carries them too (its headers leave before the answer does)
+    const streamed = await client.chat.completions.create({ ...ask('streamed', { max_tokens: 100 }), stream: true }).withResponse();
+    for await (const chunk of streamed.data) void chunk;
+    expect(streamed.response.headers.get('x-ratelimit-limit-tokens')).toBe('1000');
     const err = await catchApiError(client.chat.completions.create(ask('long', { max_tokens: 5000 })));
     expect(err.status).toBe(429);
     expect(err.headers?.get('x-should-retry')).toBe('false');
     expect(err.message).toContain('more than Project "tokens" may use at once');
-    expect(t.mock.count('/chat/completions')).toBe(1);
+    expect(t.mock.count('/chat/completions')).toBe(2);
   });
 
   it('caps concurrency: refuses beyond it, or queues when the project has a queue', async () => {

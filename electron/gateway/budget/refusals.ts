@@ -1,4 +1,5 @@
 import { formatUsd } from '../../../shared/cost';
+import { HEADERS } from '../../../shared/headers';
 import { GatewayError } from '../errors';
 import type { Refusal } from './ledger';
 
@@ -25,7 +26,7 @@ export function budgetExceeded(r: Refusal, note = ''): GatewayError {
     `this request could cost up to ${formatUsd(r.requestUsd)}).${note} The ${r.kind} budget resets at ${formatResetTime(r.resetsAt, r.timeZone)}. ` +
     `Raise or remove the cap in Tollgate (PATCH /admin/v1/projects/${r.project}), or set max_tokens lower so the request fits.`;
   return new GatewayError(429, 'insufficient_quota', 'budget_exceeded', message, {
-    headers: { 'x-should-retry': 'false', 'x-tollgate-budget-resets-at': new Date(r.resetsAt).toISOString() },
+    headers: { 'x-should-retry': 'false', [HEADERS.BUDGET_RESETS_AT]: new Date(r.resetsAt).toISOString() },
   });
 }
 

@@ -6,6 +6,7 @@ export const ANTHROPIC_BASE_URL_ENV = 'TOLLGATE_ANTHROPIC_BASE_URL';
 export const ANTHROPIC_API_KEY_ENV = 'ANTHROPIC_API_KEY';
 export const ANTHROPIC_VERSION = '2023-06-01';
 export const MESSAGES_PATH = '/v1/messages';
+export const MODELS_PATH = '/v1/models?limit=1000';
 
 // OpenAI-only headers mean nothing to Anthropic; the SDK's x-stainless-* telemetry is harmless and kept
 const DROP = /^(openai-.*|authorization|api-key|x-api-key|anthropic-version|content-type|content-length)$/i;

@@ -1,6 +1,6 @@
 import type { ProviderAdapter } from '../adapter';
 import type { ProviderDefinition } from '../registry';
-import { ANTHROPIC_API_KEY_ENV, ANTHROPIC_BASE_URL_ENV, buildAnthropicHeaders, DEFAULT_ANTHROPIC_BASE_URL, MESSAGES_PATH } from './api';
+import { ANTHROPIC_API_KEY_ENV, ANTHROPIC_BASE_URL_ENV, buildAnthropicHeaders, DEFAULT_ANTHROPIC_BASE_URL, MESSAGES_PATH, MODELS_PATH } from './api';
 import { buildMessagesBody, translateMessage } from './chat-complete';
 import { AnthropicStreamTranslator } from './chat-complete-stream';
 import { readAnthropicErrorCode, readAnthropicErrorMessage } from './error';
@@ -14,12 +14,15 @@ export function createAnthropicAdapter(now: () => number = Date.now): ProviderAd
   const nowSec = () => Math.floor(now() / 1000);
   return {
     kind: 'anthropic',
-    supports: (endpoint) => endpoint === 'chat.completions',
-    buildCall({ body, stream, provider, apiKey, headers, maxOutput }) {
+    supports: (endpoint) => endpoint === 'chat.completions' || endpoint === 'models',
+    buildCall({ endpoint, body, stream, provider, apiKey, headers, maxOutput }) {
+      const allHeaders = buildAnthropicHeaders({ ...headers, ...provider.headers }, apiKey);
+      // ids in data[].id as OpenAI's list has them; Anthropic pages by 20 unless asked for more
+      if (endpoint === 'models') return { path: provider.basePath + MODELS_PATH, headers: allHeaders, body: null };
       const messages = buildMessagesBody(body, String(body.model), stream, maxOutput ?? null);
       return {
         path: provider.basePath + MESSAGES_PATH,
-        headers: buildAnthropicHeaders({ ...headers, ...provider.headers }, apiKey),
+        headers: allHeaders,
         body: JSON.stringify(messages),
       };
     },
