@@ -7,23 +7,24 @@
 // better-sqlite3's `nativeBinding` option (electron/main/native-binding.ts), with a JSON file beside it
 // saying which Electron it was built for, so a stale binary is reported instead of crashing.
 //
-// Options: --electron <version> (default: the installed electron package), --arch <arch>, --from-source.
+// Options: --electron <version> (default: the installed electron package), --arch <arch>, --from-source,
+// --out <dir> (default build/electron-native).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const OUT_DIR = join(ROOT, 'build', 'electron-native');
-const WORK_DIR = join(OUT_DIR, '.work', 'better-sqlite3');
 const BINARY = 'better_sqlite3.node';
 const require = createRequire(import.meta.url);
 
 const { values: args } = parseArgs({
-  options: { electron: { type: 'string' }, arch: { type: 'string' }, 'from-source': { type: 'boolean' } },
+  options: { electron: { type: 'string' }, arch: { type: 'string' }, 'from-source': { type: 'boolean' }, out: { type: 'string' } },
 });
+const OUT_DIR = resolve(args.out ?? join(ROOT, 'build', 'electron-native'));
+const WORK_DIR = join(OUT_DIR, '.work', 'better-sqlite3');
 const electronVersion = args.electron ?? readJson(require.resolve('electron/package.json')).version;
 const arch = args.arch ?? process.arch;
 const sqliteDir = dirname(require.resolve('better-sqlite3/package.json'));
@@ -38,6 +39,7 @@ cpSync(sqliteDir, WORK_DIR, { recursive: true, filter: (src) => src !== nodeBuil
 
 const built = (!args['from-source'] && downloadPrebuilt()) || compileFromSource();
 if (!built) {
+  rmSync(join(OUT_DIR, '.work'), { recursive: true, force: true });
   console.error([
     '',
     'Could not get better-sqlite3 for Electron. Either:',

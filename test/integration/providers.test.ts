@@ -151,3 +151,22 @@ describe('providers from the environment', () => {
     }
   });
 });
+
+describe('a model the provider does not have', () => {
+  it('is 404 model_not_found with the provider message and close names', async () => {
+    const strict = await startMockUpstream({ quiet: true, models: ['gpt-4o', 'gpt-4o-mini'] });
+    const gw = await startTestGateway({ openai: { baseUrl: strict.url, apiKey: 'sk-gateway-key-0000000000000000' } });
+    try {
+      const err = await catchApiError(gw.client().chat.completions.create({ model: 'gpt-4o-mnii', messages: [{ role: 'user', content: 'x' }] }));
+      expect(err.status).toBe(404);
+      expect(err.code).toBe('model_not_found');
+      expect(err.param).toBe('model');
+      expect(err.message).toContain('does not exist');
+      expect(err.message).toContain('Did you mean "gpt-4o-mini"');
+      expect(strict.count('/chat/completions')).toBe(1); // a missing model is not retried
+    } finally {
+      await gw.close();
+      await strict.close();
+    }
+  });
+});

@@ -108,6 +108,16 @@ export function createUpstreamPacer(now: () => number, sleep: Sleep = realSleep)
       return Math.max(s.blockedUntil - t, waitFor(s.requests, 1, t), waitFor(s.tokens, tokens, t), 0);
     },
 
+    /** takes a slot when the key has room right now (true); false means the caller should `acquire` */
+    tryTake(key: string, tokens: number): boolean {
+      const s = keys.get(key);
+      if (!s) return true;
+      if (this.delayFor(key, tokens) > 0) return false;
+      if (s.requests.remaining !== null) s.requests.remaining--;
+      if (s.tokens.remaining !== null) s.tokens.remaining -= tokens;
+      return true;
+    },
+
     /**
      * Waits (up to `deadline`, epoch ms) until the key has room for one call of `tokens`, then takes it.
      * Returns the ms waited; false when the client left meanwhile.

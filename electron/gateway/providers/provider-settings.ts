@@ -166,10 +166,15 @@ export function createProviderSettings(opts: {
     return i;
   }
 
+  let configuredList: ProviderConfig[] | null = null;
+  let version = 0;
+
   return {
     get,
-    /** the providers set up by defaults, env or admin (not the ones merely addressable by kind) */
-    configured(): ProviderConfig[] { return [...configured.values()]; },
+    /** the providers set up by defaults, env or admin (not the ones merely addressable by kind); read per request */
+    configured(): ProviderConfig[] { return configuredList ??= [...configured.values()]; },
+    /** bumps on every change, so resolutions cached by it go stale */
+    get version() { return version; },
     list(): ProviderSettings[] { return [...configured.values()].map(toSettings); },
     update(id: string, patch: ProviderUpdate, ownPorts: number[]): ProviderSettings {
       checkUpdate(patch);
@@ -210,6 +215,8 @@ export function createProviderSettings(opts: {
       const config = toConfig(id, def, stored, keys, headers, 'admin');
       configured.set(id, config);
       implicit.delete(id);
+      configuredList = null;
+      version++;
       opts.settings.set(`provider.${id}`, JSON.stringify(stored));
       return toSettings(config);
     },

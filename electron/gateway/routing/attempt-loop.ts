@@ -5,7 +5,8 @@ import { GatewayError, toGatewayError } from '../errors';
 import { redactSecrets } from '../log';
 import type { RequestContext } from '../pipeline/context';
 import type { PipelineDeps } from '../pipeline/stage';
-import type { RouteTarget } from './resolve-model';
+import { findCloseNames } from './close-names';
+import { listKnownNames, type RouteTarget } from './resolve-model';
 import { backoffMs, classifyFailure, readClientBudgetMs, readRetryAfterMs } from './retry-policy';
 
 /** Sends one attempt; `observe` sees the upstream's status and headers (for pacing) whatever the outcome. */
@@ -47,7 +48,8 @@ export async function runAttempts(ctx: RequestContext, deps: PipelineDeps, send:
       const key = r.pickKey(target.provider, ctx.clientKey, target.model);
       // providers rate-limit per key and model (OpenAI's x-ratelimit-* are per model)
       const quota = `${key.id}:${target.model}`;
-      const paced = r.isPacing ? await r.pacer.acquire(quota, tokens, deadline, ctx.cancel) : 0;
+      // the common case takes its slot synchronously: no promise when nothing has to wait
+      const paced = !r.isPacing || r.pacer.tryTake(quota, tokens) ? 0 : await r.pacer.acquire(quota, tokens, deadline, ctx.cancel);
       if (paced === false) throw clientGone();
       const started = performance.now();
       const record: TraceAttempt = { target: label, provider: target.provider.id, status: null, error: null, ms: 0, waitMs: paced > 0 ? paced : null, outcome: 'ok' };
@@ -110,6 +112,14 @@ function retryWait(ctx: RequestContext, deps: PipelineDeps, target: RouteTarget,
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
+/** The provider does not know the model: say which names the gateway could route instead. */
+function withCloseNames(err: GatewayError, model: string, deps: PipelineDeps): GatewayError {
+  const close = findCloseNames(model, listKnownNames(deps.providers, deps.pricing, deps.routing.aliases.names()).filter((n) => !n.endsWith('/…')));
+  if (close.length === 0) return err;
+  return new GatewayError(404, err.type, 'model_not_found', `${err.message} Did you mean ${close.map((c) => `"${c}"`).join(', ')}?`,
+    { param: 'model', headers: err.headers });
+}
+
 /**
  * One target that failed: its own error, as before routing existed (status, code, retry-after kept).
  * Several: 429 when every one was rate limited, else 502 naming each provider's message.
@@ -123,7 +133,10 @@ function combineFailures(ctx: RequestContext, deps: PipelineDeps, failures: Fail
       `Tollgate probes again in ${sec}s. Retry then, or add a fallback target to the alias.`,
       { headers: { 'retry-after': String(sec) } });
   }
-  if (failures.length === 1 && cooled.length === 0) return failures[0]!.error;
+  if (failures.length === 1 && cooled.length === 0) {
+    const only = failures[0]!.error;
+    return only.code === 'model_not_found' && ctx.modelRequested ? withCloseNames(only, ctx.modelRequested, deps) : only;
+  }
   const lines = failures.map((f) => `${f.target.label}: ${f.error.message}`);
   for (const c of cooled) lines.push(`${c}: skipped, cooling down after repeated failures`);
   if (failures.every((f) => f.status === 429)) {

@@ -24,7 +24,7 @@ export function findCloseNames(name: string, candidates: Iterable<string>, max =
     const lc = c.toLowerCase();
     const cBare = lc.slice(lc.indexOf('/') + 1);
     const d = Math.min(distance(wanted, lc), distance(bare, cBare) + (lc.includes('/') ? 1 : 0));
-    const limit = Math.max(2, Math.floor(Math.min(wanted.length, lc.length) / 3));
+    const limit = Math.max(2, Math.floor(Math.min(wanted.length, lc.length) / 4));
     if (d <= limit) scored.push({ c, d });
     else if (bare.length >= 3 && (cBare.includes(bare) || bare.includes(cBare))) scored.push({ c, d: limit + 1 });
   }

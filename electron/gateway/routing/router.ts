@@ -43,12 +43,28 @@ export function createRouter(db: Database.Database, now: () => number, options: 
   const roundRobin = new Map<string, number>();
 
   const busyOf = (id: string) => busy.get(id) ?? 0;
+  /** name → target for names that are no alias; dropped whenever providers change */
+  const resolved = new Map<string, RouteTarget>();
+  let resolvedVersion = -1;
+  const RESOLVED_LIMIT = 1000;
+
+  function resolveCached(deps: PipelineDeps, model: string): RouteTarget | null {
+    if (resolvedVersion !== deps.providers.version) { resolved.clear(); resolvedVersion = deps.providers.version; }
+    const hit = resolved.get(model);
+    if (hit) return hit;
+    const target = resolveModel(model, deps.providers, deps.pricing);
+    if (target) {
+      if (resolved.size >= RESOLVED_LIMIT) resolved.clear();
+      resolved.set(model, target);
+    }
+    return target;
+  }
 
   function resolveAlias(alias: Alias, deps: PipelineDeps): RouteTarget[] {
     const targets: RouteTarget[] = [];
     for (const t of alias.targets) {
-      const target = resolveModel(t.model, deps.providers, deps.pricing);
-      if (target) targets.push({ ...target, weight: t.weight });
+      const target = resolveCached(deps, t.model);
+      if (target) targets.push(t.weight === target.weight ? target : { ...target, weight: t.weight });
     }
     return targets;
   }
@@ -93,7 +109,7 @@ export function createRouter(db: Database.Database, now: () => number, options: 
           },
         };
       }
-      const target = resolveModel(model, deps.providers, deps.pricing);
+      const target = resolveCached(deps, model);
       if (!target) throw modelNotFound(model, deps.providers, deps.pricing, aliases.names());
       return {
         targets: [target],

@@ -185,6 +185,11 @@ class MockUpstreamServer implements MockUpstream {
         playFault(ctx, fault);
         return;
       }
+      const model = ctx.body && typeof ctx.body === 'object' ? ctx.body.model : undefined;
+      if (this.opts.models && typeof model === 'string' && !this.opts.models.includes(model)) {
+        sendError(ctx, 404, errorBody(`The model \`${model}\` does not exist or you do not have access to it.`, 'invalid_request_error', null, 'model_not_found'));
+        return;
+      }
       if (this.quota) {
         const { over, headers } = this.quota.take(Date.now());
         overrideHeaders(ctx, headers);

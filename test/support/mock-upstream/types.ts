@@ -33,6 +33,8 @@ export interface MockRateLimit { requests: number; windowMs: number }
 
 export interface MockUpstreamOptions {
   rateLimit?: MockRateLimit;
+  /** when set, other model names get OpenAI's 404 model_not_found */
+  models?: string[];
   port?: number;
   requireKey?: string;
   quiet?: boolean;
