@@ -8,7 +8,7 @@ const trace = (over: Partial<Trace>): Trace => ({
   cacheLayer: null, cacheReason: null, cacheEntryId: null, latencyMs: 12.34, ttfbMs: 12, promptTokens: 10, cachedTokens: 0,
   completionTokens: 5, reasoningTokens: 0, costUsd: 0.00061, savedUsd: 0, usageEstimated: false, user: null, feature: null,
   tags: [], error: null, stages: [], attempts: [], routing: null, routingSavedUsd: null,
-  downgradedFrom: null,
+  downgradedFrom: null, cacheSimilarity: null,
   ...over,
 });
 

@@ -44,6 +44,8 @@ export interface GatewayOptions {
   log?: (line: Record<string, unknown>) => void;
   /** where provider keys are kept; default a 0600 secrets.json in dataDir (the desktop passes safeStorage) */
   secretStore?: SecretStore;
+  /** folders searched for transformers.js embedding models (default resources/models, then <dataDir>/models) */
+  modelDirs?: string[];
   /** retries, backoff, circuit breaker (defaults: 2 retries from 250 ms, 3 failures open a target for 30 s) */
   routing?: RoutingOptions;
   /** process env to read defaults from (tests pass their own) */

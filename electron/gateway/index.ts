@@ -31,6 +31,8 @@ import { createSettingsRepo } from './store/repos/settings-repo';
 import { createSpendRepo } from './store/repos/spend-repo';
 import { createTracesRepo } from './store/repos/traces-repo';
 import { createRetention } from './store/retention';
+import { createSemanticRepo } from './store/repos/semantic-repo';
+import { createSemanticCache } from './semantic/semantic-cache';
 
 export type { GatewayOptions, GatewayDiagnostics };
 export type { SecretStore } from './providers/secret-store';
@@ -91,6 +93,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
   const upstream = createUpstreamClient(timeouts);
   const spend = createSpendRepo(store.db);
+  const exactCache = createExactCache(store, cacheRepo, now);
+  const providers = createProviderSettings({ dataDir: options.dataDir, settings, env, openai: options.openai, secretStore: options.secretStore });
   const deps: PipelineDeps = {
     store,
     projects: createProjectsRepo(store.db, now),
@@ -98,8 +102,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     spend,
     spendTracker: createSpendTracker(spend, now),
     cacheRepo,
-    exactCache: createExactCache(store, cacheRepo, now),
-    providers: createProviderSettings({ dataDir: options.dataDir, settings, env, openai: options.openai, secretStore: options.secretStore }),
+    exactCache,
+    providers,
     routing: createRouter(store.db, now, options.routing),
     upstream,
     pricing: loadPricing(options.pricingFile ?? DEFAULT_PRICING_FILE),
@@ -109,6 +113,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     instanceId: randomBytes(8).toString('hex'),
     state: { cachingPaused: false },
+    semantic: createSemanticCache({
+      store, repo: createSemanticRepo(store.db), exactCache, providers, events, log, dataDir: options.dataDir,
+      modelDirs: options.modelDirs,
+    }),
     metrics: createMetricsCollector(),
     budgets: createBudgets({ store, events, now, defaultTimeZone: resolveTimeZone(options.timeZone ?? env.TOLLGATE_TIME_ZONE) }),
     limits: createRateLimiter(now),
@@ -183,6 +191,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         void retention.sweep();
       };
       sweepOld();
+      for (const p of deps.projects.list()) if (p.semantic.enabled) deps.semantic.warm(p.slug, p.semantic);
       sweep = setInterval(sweepOld, SWEEP_EVERY_MS);
       sweep.unref();
       return addressesOf();
@@ -200,6 +209,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         admin.close();
         admin.closeAllConnections();
         await upstream.close().catch(() => undefined);
+        await deps.semantic.close().catch(() => undefined);
         store.close();
       })();
       return stopping;

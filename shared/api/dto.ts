@@ -7,6 +7,8 @@ export type CachePolicy = 'deterministic' | 'always' | 'off';
 export type CacheStatus = 'hit' | 'miss' | 'bypass' | 'off';
 export type CacheLayer = 'exact' | 'semantic';
 export type BudgetMode = 'block' | 'downgrade' | 'alert';
+/** how sure the semantic verifier must be before it answers from the cache */
+export type SemanticStrictness = 'strict' | 'balanced' | 'loose';
 export type Endpoint = 'chat.completions' | 'responses' | 'embeddings' | 'models' | 'passthrough';
 
 export interface StageTiming {
@@ -57,6 +59,8 @@ export interface Trace {
   routing: RoutingDecision | null;
   /** what the requested model would have cost minus what the routed one did; null when nothing was re-routed or either is unpriced */
   routingSavedUsd: number | null;
+  /** cosine similarity of a semantic hit's prompt to the cached prompt; null otherwise */
+  cacheSimilarity: number | null;
 }
 
 /** One upstream attempt of a request. */
@@ -135,7 +139,22 @@ export interface RoutingRule {
   } | null;
 }
 
+/** What a semantic hit matched, and why the verifier let it through. */
+export interface SemanticMatch {
+  entryId: string;
+  /** the cached prompt (last user turn) that matched */
+  prompt: string;
+  similarity: number;
+  /** the verifier's probability that both prompts ask the same thing */
+  probability: number;
+  /** what it had to reach at the project's strictness */
+  threshold: number;
+  embedder: string;
+}
+
 export interface TraceDetail extends Trace {
+  /** for a semantic hit: the matched entry and prompt */
+  cacheMatch: SemanticMatch | null;
   requestHeaders: Record<string, string>;
   responseHeaders: Record<string, string>;
   /** parsed JSON when the body was JSON, else text; keys redacted; null when not kept */
@@ -223,6 +242,16 @@ export interface ProjectUsage {
   features: Array<{ key: string; daily: BudgetPeriodUsage; monthly: BudgetPeriodUsage }>;
 }
 
+/** Semantic caching per project: off by default. */
+export interface SemanticSettings {
+  enabled: boolean;
+  strictness: SemanticStrictness;
+  /** auto (transformers.js default model if present, else USE-Lite) | use-lite | transformers:<model> | provider:<model> */
+  embedder: string;
+  /** may the gateway download the transformers.js model from the hub once */
+  allowModelDownload: boolean;
+}
+
 export interface Project {
   slug: string;
   name: string;
@@ -235,6 +264,7 @@ export interface Project {
   limits: ProjectLimits;
   createdAt: number;
   spend: { todayUsd: number; monthUsd: number };
+  semantic: SemanticSettings;
 }
 
 export interface ProjectCreate {
@@ -244,6 +274,7 @@ export interface ProjectCreate {
   cacheTtlSec?: number;
   budget?: Partial<ProjectBudget>;
   limits?: Partial<ProjectLimits>;
+  semantic?: Partial<SemanticSettings>;
 }
 
 export type ProjectPatch = Partial<Omit<ProjectCreate, 'slug'>> & { cacheVersion?: number };
@@ -275,6 +306,10 @@ export interface CacheInvalidate {
   tag?: string;
   match?: string;
   olderThanSec?: number;
+  /** semantic entries whose prompt means about the same as this text */
+  similarTo?: string;
+  /** cosine similarity an entry needs to go with similarTo (default 0.8) */
+  minSimilarity?: number;
   /** preview only: count what would go, remove nothing */
   dryRun?: boolean;
 }

@@ -7,7 +7,13 @@ export type AdminEvent =
   | { type: 'spend'; project: string; todayUsd: number; monthUsd: number }
   | { type: 'cache'; action: 'stored'; entry: CacheEntry }
   | { type: 'cache'; action: 'invalidated'; removed: number }
-  | BudgetAlertEvent;
+  | BudgetAlertEvent
+  | EmbedderEvent;
+
+/** The semantic cache's embedder: model download / load progress, then ready. */
+export type EmbedderEvent =
+  | { type: 'embedder'; action: 'progress'; model: string; file: string; status: string; progress: number | null; loaded: number | null; total: number | null }
+  | { type: 'embedder'; action: 'ready'; embedder: string };
 
 /** A project crossed 50/80/100 % of a cap, or its spend-velocity breaker tripped; sent once per threshold per period. */
 export interface BudgetAlertEvent {

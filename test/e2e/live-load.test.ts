@@ -23,7 +23,7 @@ function makeTrace(n: number, ts: number): Trace {
     cacheLayer: hit ? 'exact' : null, cacheReason: null, cacheEntryId: null, latencyMs: 20 + (n % 300), ttfbMs: 10 + (n % 100),
     promptTokens: 100 + (n % 900), cachedTokens: 0, completionTokens: 20 + (n % 200), reasoningTokens: null,
     costUsd: hit ? 0 : 0.0001 * (1 + (n % 7)), savedUsd: hit ? 0.0002 : 0, usageEstimated: false, user: `user-${n % 50}`,
-    feature: null, tags: [], error: null, stages: [], downgradedFrom: null, attempts: [], routing: null, routingSavedUsd: null,
+    feature: null, tags: [], error: null, stages: [], downgradedFrom: null, attempts: [], routing: null, routingSavedUsd: null, cacheSimilarity: null,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { ProjectUsage } from '../../../shared/api/dto';
-import type { BudgetMode, CacheInvalidate, CachePolicy, GatewaySettings, Health, Project, ProjectCreate, ProjectPatch, ProviderUpdate, SpendGroupBy } from '../../../shared/api/dto';
+import type { BudgetMode, CacheInvalidate, CachePolicy, SemanticStrictness, GatewaySettings, Health, Project, ProjectCreate, ProjectPatch, ProviderUpdate, SpendGroupBy } from '../../../shared/api/dto';
 import type { CacheEntryQuery, TraceQuery } from '../../../shared/api/routes';
 import { badRequest, GatewayError } from '../errors';
 import type { PipelineDeps } from '../pipeline/stage';
@@ -13,6 +13,8 @@ const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const POLICIES = new Set<CachePolicy>(['deterministic', 'always', 'off']);
 const MODES = new Set<BudgetMode>(['block', 'downgrade', 'alert']);
 const GROUPS = new Set<SpendGroupBy>(['project', 'day', 'user', 'feature', 'model']);
+const STRICTNESS = new Set<SemanticStrictness>(['strict', 'balanced', 'loose']);
+const EMBEDDER = /^(auto|use-lite|transformers:[\w./-]+|provider:[\w./:-]+)$/;
 
 const notFound = (what: string) => new GatewayError(404, 'not_found_error', 'not_found', `${what} was not found.`);
 
@@ -41,6 +43,16 @@ function checkProjectFields(p: ProjectPatch) {
     checkNumberOrNull(p.limits.concurrency, 'limits.concurrency');
     checkLimitsPatch(p.limits);
   }
+  if (p.semantic !== undefined) {
+    const s = p.semantic;
+    if (s === null || typeof s !== 'object') throw badRequest('semantic must be an object.', 'semantic');
+    if (s.enabled !== undefined && typeof s.enabled !== 'boolean') throw badRequest('semantic.enabled must be true or false.', 'semantic.enabled');
+    if (s.allowModelDownload !== undefined && typeof s.allowModelDownload !== 'boolean') throw badRequest('semantic.allowModelDownload must be true or false.', 'semantic.allowModelDownload');
+    if (s.strictness !== undefined && !STRICTNESS.has(s.strictness)) throw badRequest('semantic.strictness must be strict, balanced or loose.', 'semantic.strictness');
+    if (s.embedder !== undefined && (typeof s.embedder !== 'string' || !EMBEDDER.test(s.embedder))) {
+      throw badRequest('semantic.embedder must be auto, use-lite, transformers:<model> (e.g. transformers:Xenova/all-MiniLM-L6-v2) or provider:<model> (e.g. provider:text-embedding-3-small).', 'semantic.embedder');
+    }
+  }
 }
 
 /** What the admin API does, apart from HTTP (httptoolkit-server's ApiModel habit). */
@@ -52,6 +64,27 @@ export interface AdminModelExtras {
 }
 
 export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention }: AdminModelExtras) {
+  /** "everything similar to this text": semantic entries of one project, optionally narrowed by the other filters */
+  async function invalidateSimilar(f: CacheInvalidate) {
+    if (typeof f.similarTo !== 'string' || !f.similarTo.trim()) throw badRequest('similarTo must be a non-empty string.', 'similarTo');
+    if (!f.project) throw badRequest('similarTo needs a project: similarity is measured with that project\'s embedder.', 'project');
+    const minSimilarity = f.minSimilarity ?? 0.8;
+    if (typeof minSimilarity !== 'number' || minSimilarity < -1 || minSimilarity > 1) throw badRequest('minSimilarity must be a number from -1 to 1.', 'minSimilarity');
+    const project = deps.projects.get(f.project);
+    if (!project) throw notFound(`Project ${f.project}`);
+    let ids = await deps.semantic.findSimilar(project.slug, project.semantic, f.similarTo, minSimilarity);
+    const { similarTo: _s, minSimilarity: _m, dryRun: _d, ...rest } = f;
+    deps.store.flush();
+    const allowed = new Set(deps.cacheRepo.removeMatching(rest, deps.now(), true));
+    ids = ids.filter((id) => allowed.has(id));
+    if (f.dryRun) return { removed: ids.length, dryRun: true };
+    let removed = 0;
+    for (const id of ids) removed += deps.exactCache.remove(id);
+    deps.semantic.forget(ids);
+    deps.events.publish({ type: 'cache', action: 'invalidated', removed });
+    return { removed, dryRun: false };
+  }
+
   const withSpend = (p: ProjectRecord, totals: Map<string, { todayUsd: number; monthUsd: number }>): Project =>
     ({ ...p, spend: totals.get(p.slug) ?? { todayUsd: 0, monthUsd: 0 } });
   const totals = () => { deps.store.flush(); return deps.spend.totalsByProject(deps.now()); };
@@ -79,13 +112,16 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
       }
       checkProjectFields(input);
       if (deps.projects.get(input.slug)) throw new GatewayError(409, 'invalid_request_error', 'invalid_request', `Project ${input.slug} already exists; PATCH it instead.`);
-      return withSpend(deps.projects.create(input), totals());
+      const created = deps.projects.create(input);
+      if (created.semantic.enabled) deps.semantic.warm(created.slug, created.semantic);
+      return withSpend(created, totals());
     },
     patchProject(slug: string, patch: ProjectPatch) {
       if (!patch || typeof patch !== 'object') throw badRequest('The body must be a JSON object.');
       checkProjectFields(patch);
       const p = deps.projects.patch(slug, patch);
       if (!p) throw notFound(`Project ${slug}`);
+      if (p.semantic.enabled && patch.semantic) deps.semantic.warm(p.slug, p.semantic);
       if (patch.budget && 'velocityUsdPerMin' in patch.budget) deps.budgets.velocity.reset(slug);
       return withSpend(p, totals());
     },
@@ -105,6 +141,7 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
     deleteCacheEntry(id: string) {
       const removed = deps.exactCache.remove(id);
       if (removed === 0) throw notFound(`Cache entry ${id}`);
+      deps.semantic.forget([id]);
       deps.events.publish({ type: 'cache', action: 'invalidated', removed });
       return { removed };
     },
@@ -114,9 +151,19 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
       for (const k of ['project', 'model', 'tag', 'match'] as const) {
         if (f[k] !== undefined && typeof f[k] !== 'string') throw badRequest(`${k} must be a string.`, k);
       }
+      if (f.similarTo !== undefined) return invalidateSimilar(f);
       const removed = deps.exactCache.invalidate(f);
       if (!f.dryRun) deps.events.publish({ type: 'cache', action: 'invalidated', removed });
       return { removed, dryRun: f.dryRun === true };
+    },
+    reportWrongHit(id: string, body: { similarity?: number } | null) {
+      const similarity = body?.similarity;
+      if (similarity !== undefined && (typeof similarity !== 'number' || similarity < -1 || similarity > 1)) {
+        throw badRequest('similarity must be a number from -1 to 1 (the x-tollgate-similarity of the wrong hit), or left out.', 'similarity');
+      }
+      const tightened = deps.semantic.reportWrong(id, similarity);
+      if (!tightened) throw notFound(`Semantic cache entry ${id}`);
+      return { id, ...tightened };
     },
     getSettings(): GatewaySettings { return { retentionDays: retention.days }; },
     patchSettings(patch: Partial<GatewaySettings>): GatewaySettings {

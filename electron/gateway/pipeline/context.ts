@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CacheLayer, CacheStatus, Endpoint, RoutingDecision, StageTiming, TraceAttempt } from '../../../shared/api/dto';
+import type { CacheLayer, CacheStatus, Endpoint, RoutingDecision, SemanticMatch, StageTiming, TraceAttempt } from '../../../shared/api/dto';
 import type { CacheDirective } from '../../../shared/headers';
 import type { ModelPrice, Usage } from '../cost/pricing';
 import type { ProviderConfig } from '../providers/provider-settings';
@@ -8,6 +8,7 @@ import type { StoredEntry } from '../store/repos/cache-repo';
 import type { GatewayError } from '../errors';
 import { redactSecrets } from '../log';
 import type { Cancellation } from '../http/upstream-client';
+import type { PreparedLookup } from '../semantic/semantic-cache';
 import type { Reservation } from '../budget/ledger';
 import type { RouteTarget } from '../routing/resolve-model';
 
@@ -64,6 +65,10 @@ export interface RequestContext {
     ttlSec: number | null;
     tags: string[];
     hit: StoredEntry | null;
+    /** semantic layer: similarity of a hit, what it matched, and the embedded prompt a miss stores */
+    similarity: number | null;
+    match: SemanticMatch | null;
+    semantic: PreparedLookup | null;
   };
   /** for the cache and the trace: the answer as one JSON object (streams are reassembled into it) */
   answer: Record<string, unknown> | null;

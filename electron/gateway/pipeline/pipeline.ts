@@ -12,6 +12,8 @@ import { meterCost } from './stages/meter-cost';
 import { recordTrace } from './stages/record-trace';
 import { respond } from './stages/respond';
 import { route } from './stages/route';
+import { semanticLookup } from './stages/semantic-lookup';
+import { semanticStore } from './stages/semantic-store';
 import { settle } from './stages/settle';
 
 /**
@@ -20,7 +22,8 @@ import { settle } from './stages/settle';
  *
  *  1 ingress       body limit, JSON parse, shape check, project / user / feature / tags
  *  2 cache-lookup  exact cache: memory LRU, then SQLite; a hit answers at once
- *  2b limit        rate limits (requests, tokens per minute; project, end-user) and concurrency; may queue
+ *  2b semantic-lookup  after an exact miss: embed the last user turn, nearest cached prompts, verifier decides
+ *  2c limit        rate limits (requests, tokens per minute; project, end-user) and concurrency; may queue
  *  3 route         model → provider target and price
  *  3b budget       holds the worst-case cost against the caps; block, downgrade or alert when it does not fit
  *  4 dispatch      upstream call; streams pass through as they arrive
@@ -28,9 +31,12 @@ import { settle } from './stages/settle';
  *  5b settle       budget hold → real cost, or released when nothing was spent; frees the concurrency slot (always)
  *  6 respond       sends the held answer, hit or error with the x-tollgate-* headers (always)
  *  7 cache-store   stores complete successful answers; counts hits (always)
+ *  7b semantic-store  indexes the stored answer's prompt for semantic lookups (always)
  *  8 record-trace  trace + spend rollup in one batched write; live event (always)
  */
-export const STAGES: readonly Stage[] = [ingress, cacheLookup, limit, route, budget, dispatch, meterCost, settle, respond, cacheStore, recordTrace];
+export const STAGES: readonly Stage[] = [
+  ingress, cacheLookup, semanticLookup, limit, route, budget, dispatch, meterCost, settle, respond, cacheStore, semanticStore, recordTrace,
+];
 
 export async function runPipeline(ctx: RequestContext, deps: PipelineDeps): Promise<void> {
   for (const stage of STAGES) {

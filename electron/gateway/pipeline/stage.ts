@@ -14,6 +14,7 @@ import type { EventHub } from '../admin/event-hub';
 import type { MetricsCollector } from '../metrics/collector';
 import type { Budgets } from '../budget/budgets';
 import type { RateLimiter } from '../limits/rate-limiter';
+import type { SemanticCache } from '../semantic/semantic-cache';
 import type { RequestContext } from './context';
 
 /** Everything stages share; built once by createGateway. */
@@ -43,6 +44,7 @@ export interface PipelineDeps {
   budgets: Budgets;
   /** rate limits and concurrency per project and end-user */
   limits: RateLimiter;
+  semantic: SemanticCache;
 }
 
 export interface Stage {

@@ -1,3 +1,4 @@
+import type { CacheLayer } from '../../../../shared/api/dto';
 import type { CacheDirective } from '../../../../shared/headers';
 import { HEADERS } from '../../../../shared/headers';
 import { buildCacheKey, buildNamespace, isCacheableEndpoint } from '../../cache/cache-key';
@@ -5,6 +6,7 @@ import { checkEligibility } from '../../cache/cache-policy';
 import { badRequest, GatewayError } from '../../errors';
 import { normalizeUsage } from '../../cost/pricing';
 import { replayChatCompletion, replayResponse } from '../../stream/sse-replay';
+import type { StoredEntry } from '../../store/repos/cache-repo';
 import type { RequestContext } from '../context';
 import type { Stage } from '../stage';
 import { headerValue, splitList } from './ingress';
@@ -39,25 +41,32 @@ export const cacheLookup: Stage = {
     if (c.directive === 'refresh') { c.reason = 'x-tollgate-cache: refresh'; return; }
 
     const entry = deps.exactCache.get(c.key);
-    if (!entry) return failIfOnly(ctx);
-    c.status = 'hit';
-    c.layer = 'exact';
-    c.hit = entry;
-    ctx.modelUsed = entry.model;
-    ctx.usage = entry.usageJson ? normalizeUsage(JSON.parse(entry.usageJson)) : null;
-    ctx.savedUsd = entry.costUsd ?? 0;
-    ctx.costUsd = 0;
-    ctx.upstreamStatus = null;
-    ctx.answerComplete = true;
-    if (!ctx.stream) {
-      ctx.reply = { kind: 'json', status: 200, headers: { 'content-type': 'application/json' }, body: entry.responseBody };
-      return;
-    }
-    const answer = JSON.parse(entry.responseBody.toString('utf8')) as Record<string, unknown>;
-    const body = ctx.endpoint === 'responses' ? replayResponse(answer) : replayChatCompletion(answer, ctx.clientWantsUsage);
-    ctx.reply = { kind: 'sse', status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' }, body };
+    // with semantic caching on, `only` is decided after the semantic lookup
+    if (!entry) return ctx.project.semantic.enabled ? undefined : failIfOnly(ctx);
+    answerFromEntry(ctx, entry, 'exact');
   },
 };
+
+/** Answers from a cached entry (either layer): replayed as SSE when the client streams. */
+export function answerFromEntry(ctx: RequestContext, entry: StoredEntry, layer: CacheLayer) {
+  const c = ctx.cache;
+  c.status = 'hit';
+  c.layer = layer;
+  c.hit = entry;
+  ctx.modelUsed = entry.model;
+  ctx.usage = entry.usageJson ? normalizeUsage(JSON.parse(entry.usageJson)) : null;
+  ctx.savedUsd = entry.costUsd ?? 0;
+  ctx.costUsd = 0;
+  ctx.upstreamStatus = null;
+  ctx.answerComplete = true;
+  if (!ctx.stream) {
+    ctx.reply = { kind: 'json', status: 200, headers: { 'content-type': 'application/json' }, body: entry.responseBody };
+    return;
+  }
+  const answer = JSON.parse(entry.responseBody.toString('utf8')) as Record<string, unknown>;
+  const body = ctx.endpoint === 'responses' ? replayResponse(answer) : replayChatCompletion(answer, ctx.clientWantsUsage);
+  ctx.reply = { kind: 'sse', status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' }, body };
+}
 
 function readCacheHeaders(ctx: RequestContext) {
   const c = ctx.cache;
@@ -80,7 +89,7 @@ function readCacheHeaders(ctx: RequestContext) {
   c.tags = splitList(headerValue(ctx.req, HEADERS.CACHE_TAGS));
 }
 
-function failIfOnly(ctx: RequestContext) {
+export function failIfOnly(ctx: RequestContext) {
   if (ctx.cache.directive !== 'only') return;
   throw new GatewayError(404, 'invalid_request_error', 'cache_miss',
     `No cached answer for this request (${ctx.cache.reason ?? 'not in the cache'}), and x-tollgate-cache: only forbids calling the provider.`);

@@ -57,6 +57,7 @@ export function buildTrace(ctx: RequestContext): Trace {
     attempts: ctx.attempts,
     routing: ctx.routing,
     routingSavedUsd: ctx.routingSavedUsd,
+    cacheSimilarity: ctx.cache.similarity,
   };
 }
 
@@ -76,7 +77,7 @@ export const recordTrace: Stage = {
       streamedText: capBody(ctx.streamedText),
     };
     deps.store.enqueue(() => {
-      deps.traces.insert(trace, bodies);
+      deps.traces.insert(trace, bodies, ctx.cache.match);
       deps.spend.add(trace);
     });
     deps.metrics.observe(trace);

@@ -16,6 +16,7 @@ export function writeStandardHeaders(ctx: RequestContext, headers: Record<string
   headers[HEADERS.CACHE] = ctx.cache.status;
   if (ctx.cache.layer) headers[HEADERS.CACHE_LAYER] = ctx.cache.layer;
   if (ctx.cache.reason) headers[HEADERS.CACHE_REASON] = ctx.cache.reason;
+  if (ctx.cache.similarity !== null) headers[HEADERS.SIMILARITY] = ctx.cache.similarity.toFixed(4);
   if (ctx.provider) headers[HEADERS.PROVIDER] = ctx.provider.id;
   Object.assign(headers, ctx.extraHeaders);
 }

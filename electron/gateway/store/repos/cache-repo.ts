@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { CacheEntry, CacheEntryDetail, CacheInvalidate, Endpoint, Page } from '../../../../shared/api/dto';
+import type { CacheEntry, CacheEntryDetail, CacheInvalidate, CacheLayer, Endpoint, Page } from '../../../../shared/api/dto';
 import type { CacheEntryQuery } from '../../../../shared/api/routes';
 
 export interface StoredEntry {
@@ -36,7 +36,7 @@ export function toCacheEntry(e: StoredEntry, hits = 0, savedUsd = 0): CacheEntry
   };
 }
 
-const toEntry = (r: Row): CacheEntry => toCacheEntry(toStored(r), r.hits, r.saved_usd);
+const toEntry = (r: Row): CacheEntry => ({ ...toCacheEntry(toStored(r), r.hits, r.saved_usd), layer: r.layer as CacheLayer });
 
 function toStored(r: Row): StoredEntry {
   return {

@@ -1,15 +1,16 @@
 import type Database from 'better-sqlite3';
-import type { BudgetMode, CachePolicy, Project, ProjectBudget, ProjectCreate, ProjectLimits, ProjectPatch } from '../../../../shared/api/dto';
+import type { BudgetMode, CachePolicy, Project, ProjectBudget, ProjectCreate, ProjectLimits, ProjectPatch, SemanticSettings } from '../../../../shared/api/dto';
 
 type ProjectRecord = Omit<Project, 'spend'>;
 
 interface Row {
   slug: string; name: string; cache_policy: string; cache_ttl_sec: number; cache_version: number;
-  budget_json: string; limits_json: string; created_at: number;
+  budget_json: string; limits_json: string; created_at: number; semantic_json: string;
 }
 
 const DEFAULT_BUDGET: ProjectBudget = { dailyUsd: null, monthlyUsd: null, mode: 'block' };
 const DEFAULT_LIMITS: ProjectLimits = { rpm: null, tpm: null, concurrency: null };
+export const DEFAULT_SEMANTIC: SemanticSettings = { enabled: false, strictness: 'balanced', embedder: 'auto', allowModelDownload: false };
 export const DEFAULT_CACHE_TTL_SEC = 7 * 24 * 3600;
 
 function toRecord(r: Row): ProjectRecord {
@@ -22,6 +23,7 @@ function toRecord(r: Row): ProjectRecord {
     budget: { ...DEFAULT_BUDGET, ...(JSON.parse(r.budget_json) as Partial<ProjectBudget>) },
     limits: { ...DEFAULT_LIMITS, ...(JSON.parse(r.limits_json) as Partial<ProjectLimits>) },
     createdAt: r.created_at,
+    semantic: { ...DEFAULT_SEMANTIC, ...(JSON.parse(r.semantic_json) as Partial<SemanticSettings>) },
   };
 }
 
@@ -30,14 +32,15 @@ export function createProjectsRepo(db: Database.Database, now: () => number) {
   const bySlug = new Map<string, ProjectRecord>();
   for (const row of db.prepare('SELECT * FROM projects').all() as Row[]) bySlug.set(row.slug, toRecord(row));
 
-  const insert = db.prepare(`INSERT INTO projects (slug, name, cache_policy, cache_ttl_sec, cache_version, budget_json, limits_json, created_at)
-    VALUES (@slug, @name, @cachePolicy, @cacheTtlSec, @cacheVersion, @budget, @limits, @createdAt)`);
+  const insert = db.prepare(`INSERT INTO projects (slug, name, cache_policy, cache_ttl_sec, cache_version, budget_json, limits_json, created_at, semantic_json)
+    VALUES (@slug, @name, @cachePolicy, @cacheTtlSec, @cacheVersion, @budget, @limits, @createdAt, @semantic)`);
   const update = db.prepare(`UPDATE projects SET name=@name, cache_policy=@cachePolicy, cache_ttl_sec=@cacheTtlSec,
-    cache_version=@cacheVersion, budget_json=@budget, limits_json=@limits WHERE slug=@slug`);
+    cache_version=@cacheVersion, budget_json=@budget, limits_json=@limits, semantic_json=@semantic WHERE slug=@slug`);
 
   const toParams = (p: ProjectRecord) => ({
     slug: p.slug, name: p.name, cachePolicy: p.cachePolicy, cacheTtlSec: p.cacheTtlSec, cacheVersion: p.cacheVersion,
     budget: JSON.stringify(p.budget), limits: JSON.stringify(p.limits), createdAt: p.createdAt,
+    semantic: JSON.stringify(p.semantic),
   });
 
   function create(input: ProjectCreate): ProjectRecord {
@@ -50,6 +53,7 @@ export function createProjectsRepo(db: Database.Database, now: () => number) {
       budget: { ...DEFAULT_BUDGET, ...input.budget },
       limits: { ...DEFAULT_LIMITS, ...input.limits },
       createdAt: now(),
+      semantic: { ...DEFAULT_SEMANTIC, ...input.semantic },
     };
     insert.run(toParams(record));
     bySlug.set(record.slug, record);
@@ -75,6 +79,7 @@ export function createProjectsRepo(db: Database.Database, now: () => number) {
         cacheVersion: patch.cacheVersion ?? current.cacheVersion,
         budget: { ...current.budget, ...patch.budget, mode: (patch.budget?.mode ?? current.budget.mode) as BudgetMode },
         limits: { ...current.limits, ...patch.limits },
+        semantic: { ...current.semantic, ...patch.semantic },
       };
       update.run(toParams(next));
       bySlug.set(slug, next);

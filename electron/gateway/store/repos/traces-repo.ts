@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { CacheLayer, CacheStatus, Endpoint, Page, RoutingDecision, StageTiming, Trace, TraceAttempt, TraceDetail } from '../../../../shared/api/dto';
+import type { CacheLayer, CacheStatus, Endpoint, Page, RoutingDecision, SemanticMatch, StageTiming, Trace, TraceAttempt, TraceDetail } from '../../../../shared/api/dto';
 import type { TraceQuery } from '../../../../shared/api/routes';
 
 export interface TraceBodies {
@@ -19,6 +19,7 @@ interface Row {
   usage_estimated: number; user: string | null; feature: string | null; tags: string; error: string | null; stages_json: string;
   downgraded_from: string | null;
   attempts_json: string; routing_json: string | null; routing_saved_usd: number | null;
+  cache_similarity: number | null; cache_match_json: string | null;
 }
 
 function toTrace(r: Row): Trace {
@@ -35,6 +36,7 @@ function toTrace(r: Row): Trace {
     attempts: JSON.parse(r.attempts_json) as TraceAttempt[],
     routing: r.routing_json ? JSON.parse(r.routing_json) as RoutingDecision : null,
     routingSavedUsd: r.routing_saved_usd,
+    cacheSimilarity: r.cache_similarity,
   };
 }
 
@@ -47,11 +49,11 @@ export function createTracesRepo(db: Database.Database) {
   const insertTrace = db.prepare(`INSERT INTO traces (id, ts, project, endpoint, method, path, model_requested, model_used,
     provider, status, stream, cache, cache_layer, cache_reason, cache_entry_id, latency_ms, ttfb_ms, prompt_tokens,
     cached_tokens, completion_tokens, reasoning_tokens, cost_usd, saved_usd, usage_estimated, user, feature, tags, error, stages_json,
-    downgraded_from, attempts_json, routing_json, routing_saved_usd)
+    downgraded_from, attempts_json, routing_json, routing_saved_usd, cache_similarity, cache_match_json)
     VALUES (@id, @ts, @project, @endpoint, @method, @path, @modelRequested, @modelUsed, @provider, @status, @stream, @cache,
     @cacheLayer, @cacheReason, @cacheEntryId, @latencyMs, @ttfbMs, @promptTokens, @cachedTokens, @completionTokens,
     @reasoningTokens, @costUsd, @savedUsd, @usageEstimated, @user, @feature, @tags, @error, @stages,
-    @downgradedFrom, @attemptsJson, @routingJson, @routingSavedUsd)`);
+    @downgradedFrom, @attemptsJson, @routingJson, @routingSavedUsd, @cacheSimilarity, @cacheMatch)`);
   const insertBodies = db.prepare(`INSERT INTO trace_bodies (trace_id, request_headers, response_headers, request_body,
     response_body, streamed_text) VALUES (?, ?, ?, ?, ?, ?)`);
   const selectOne = db.prepare('SELECT * FROM traces WHERE id = ?');
@@ -59,11 +61,12 @@ export function createTracesRepo(db: Database.Database) {
   const deleteOldChunk = db.prepare('DELETE FROM traces WHERE seq IN (SELECT seq FROM traces WHERE ts < ? ORDER BY seq LIMIT ?)');
 
   return {
-    insert(t: Trace, bodies: TraceBodies) {
+    insert(t: Trace, bodies: TraceBodies, match: SemanticMatch | null = null) {
       insertTrace.run({
         ...t, stream: t.stream ? 1 : 0, usageEstimated: t.usageEstimated ? 1 : 0,
         tags: t.tags.join(','), stages: JSON.stringify(t.stages),
         attemptsJson: JSON.stringify(t.attempts), routingJson: t.routing ? JSON.stringify(t.routing) : null,
+        cacheMatch: match ? JSON.stringify(match) : null,
       });
       insertBodies.run(t.id, JSON.stringify(bodies.requestHeaders), JSON.stringify(bodies.responseHeaders),
         bodies.requestBody, bodies.responseBody, bodies.streamedText);
@@ -105,6 +108,7 @@ export function createTracesRepo(db: Database.Database) {
         request: parseMaybeJson(b?.request_body ?? null),
         response: parseMaybeJson(b?.response_body ?? null),
         streamedText: b?.streamed_text ?? null,
+        cacheMatch: row.cache_match_json ? JSON.parse(row.cache_match_json) as SemanticMatch : null,
       };
     },
   };

@@ -8,7 +8,8 @@ function makeProject(slug: string, overrides: Partial<Project> = {}): Project {
   return {
     slug, name: slug, cachePolicy: 'deterministic', cacheTtlSec: 604800, cacheVersion: 1,
     budget: { dailyUsd: null, monthlyUsd: null, mode: 'block' }, limits: { rpm: null, tpm: null, concurrency: null },
-    createdAt: 0, spend: { todayUsd: 0, monthUsd: 0 }, ...overrides,
+    createdAt: 0, spend: { todayUsd: 0, monthUsd: 0 },
+    semantic: { enabled: false, strictness: 'balanced', embedder: 'auto', allowModelDownload: false }, ...overrides,
   };
 }
 

@@ -12,7 +12,7 @@ function makeTrace(overrides: Partial<Trace>): Trace {
     cache: 'miss', cacheLayer: null, cacheReason: null, cacheEntryId: null, latencyMs: 100, ttfbMs: 50,
     promptTokens: 1000, cachedTokens: 0, completionTokens: 500, reasoningTokens: null, costUsd: 0.00045, savedUsd: 0,
     usageEstimated: false, user: null, feature: null, tags: [], error: null, stages: [], downgradedFrom: null,
-    attempts: [], routing: null, routingSavedUsd: null, ...overrides,
+    attempts: [], routing: null, routingSavedUsd: null, cacheSimilarity: null, ...overrides,
   };
 }
 

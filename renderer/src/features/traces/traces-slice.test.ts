@@ -39,6 +39,7 @@ function makeTrace(id: string, ts: number): Trace {
     attempts: [],
     routing: null,
     routingSavedUsd: null,
+    cacheSimilarity: null,
   };
 }
 

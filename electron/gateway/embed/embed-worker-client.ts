@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Neighbour } from '../semantic/vector-index';
+import type { ModelProgress } from './transformers-embedder';
+import type { WorkerMessage, WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol';
+
+/**
+ * The built worker sits beside the bundle (an electron.vite.config.ts entry). From source (tests, tsx scripts)
+ * the worker registers tsx's loader first: Node 20 workers do not inherit the parent's loader hooks.
+ */
+function spawnWorker(setup: WorkerSetup): Worker {
+  const built = new URL('./embed-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(built))) return new Worker(built, { workerData: setup });
+  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const source = new URL('./embed-worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(source)}); })`;
+  return new Worker(boot, { eval: true, workerData: setup });
+}
+
+/**
+ * The gateway's handle on the embed worker thread. The thread starts on first use only: a gateway whose
+ * projects all have semantic caching off never loads a model (idle memory stays small).
+ */
+export function createEmbedWorkerClient(setup: WorkerSetup, onProgress: (p: ModelProgress) => void, onError: (err: unknown) => void) {
+  let worker: Worker | null = null;
+  let seq = 0;
+  const pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
+
+  function start(): Worker {
+    const w = spawnWorker(setup);
+    w.unref();
+    w.on('message', (m: WorkerMessage) => {
+      if (m.seq === null) return onProgress(m.progress);
+      const p = pending.get(m.seq);
+      if (!p) return;
+      pending.delete(m.seq);
+      if (m.ok) p.resolve(m.reply);
+      else p.reject(new Error(m.error));
+    });
+    w.on('error', (err) => {
+      onError(err);
+      for (const p of pending.values()) p.reject(err);
+      pending.clear();
+      worker = null;
+    });
+    w.on('exit', () => {
+      for (const p of pending.values()) p.reject(new Error('the embed worker stopped'));
+      pending.clear();
+      if (worker === w) worker = null;
+    });
+    return w;
+  }
+
+  function call<K extends WorkerReply['op']>(req: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<Extract<WorkerReply, { op: K }>> {
+    worker ??= start();
+    const id = ++seq;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (r: WorkerReply) => void, reject });
+      worker!.postMessage({ seq: id, req }, transfer);
+    });
+  }
+
+  return {
+    get started() { return worker !== null; },
+    load: (spec: string, allowDownload: boolean) => call<'load'>({ op: 'load', spec, allowDownload }),
+    async embed(embedder: string, texts: string[]) { return (await call<'embed'>({ op: 'embed', embedder, texts })).vectors; },
+    add: (items: Array<{ bucket: string; id: string; vector: Float32Array }>) => call<'ack'>({ op: 'add', items }),
+    remove: (ids: string[]) => call<'ack'>({ op: 'remove', ids }),
+    async search(bucket: string, vector: Float32Array, k: number): Promise<Neighbour[]> {
+      return (await call<'search'>({ op: 'search', bucket, vector, k })).neighbours;
+    },
+    embedSearch: (embedder: string, bucket: string, text: string, k: number) => call<'embed-search'>({ op: 'embed-search', embedder, bucket, text, k }),
+    async close() {
+      const w = worker;
+      if (!w) return;
+      await call<'ack'>({ op: 'close' }).catch(() => undefined);
+      worker = null;
+      await w.terminate();
+    },
+  };
+}
+
+export type EmbedWorkerClient = ReturnType<typeof createEmbedWorkerClient>;

@@ -1,0 +1,86 @@
+// The embed worker: embedders and the vector index live here, off the gateway's event loop.
+import { performance } from 'node:perf_hooks';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createVectorIndex } from '../semantic/vector-index';
+import type { Embedder } from './embedder';
+import { DEFAULT_TRANSFORMERS_MODEL, findLocalModel, loadTransformersEmbedder } from './transformers-embedder';
+import { loadUseLiteEmbedder, USE_LITE_ID } from './use-lite-embedder';
+import type { WorkerMessage, WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol';
+
+const setup = workerData as WorkerSetup;
+const port = parentPort!;
+const embedders = new Map<string, Promise<Embedder>>();
+const index = createVectorIndex();
+
+const post = (m: WorkerMessage) => port.postMessage(m);
+
+function load(spec: string, allowDownload: boolean): Promise<Embedder> {
+  let model: string | null = null;
+  if (spec === 'use-lite') model = null;
+  else if (spec.startsWith('transformers:')) model = spec.slice('transformers:'.length);
+  else if (spec === 'auto') model = findLocalModel(DEFAULT_TRANSFORMERS_MODEL, setup.modelDirs) ? DEFAULT_TRANSFORMERS_MODEL : null;
+  else throw new Error(`Unknown embedder "${spec}": use auto, use-lite or transformers:<model>.`);
+  const key = model ?? USE_LITE_ID;
+  let loading = embedders.get(key);
+  if (!loading) {
+    loading = model === null
+      ? loadUseLiteEmbedder()
+      : loadTransformersEmbedder(model, {
+        modelDirs: setup.modelDirs,
+        download: allowDownload ? { cacheDir: setup.downloadDir } : null,
+        onProgress: (progress) => post({ seq: null, progress }),
+      });
+    embedders.set(key, loading);
+    loading.then((e) => embedders.set(e.id, loading!), () => embedders.delete(key));
+  }
+  return loading;
+}
+
+async function embedderById(id: string): Promise<Embedder> {
+  const e = embedders.get(id);
+  if (!e) throw new Error(`embedder ${id} is not loaded`);
+  return e;
+}
+
+async function handle(req: WorkerRequest): Promise<WorkerReply> {
+  switch (req.op) {
+    case 'load': {
+      const e = await load(req.spec, req.allowDownload);
+      return { op: 'load', id: e.id, dim: e.dim };
+    }
+    case 'embed':
+      return { op: 'embed', vectors: await (await embedderById(req.embedder)).embed(req.texts) };
+    case 'add':
+      for (const it of req.items) index.add(it.bucket, it.id, it.vector);
+      return { op: 'ack' };
+    case 'remove':
+      for (const id of req.ids) index.remove(id);
+      return { op: 'ack' };
+    case 'search':
+      return { op: 'search', neighbours: index.search(req.bucket, req.vector, req.k) };
+    case 'embed-search': {
+      const e = await embedderById(req.embedder);
+      const t0 = performance.now();
+      const [vector] = await e.embed([req.text]);
+      const t1 = performance.now();
+      const neighbours = index.search(req.bucket, vector!, req.k);
+      return { op: 'embed-search', vector: vector!, neighbours, embedMs: t1 - t0, searchMs: performance.now() - t1 };
+    }
+    case 'close':
+      for (const e of embedders.values()) await (await e.catch(() => null))?.close?.();
+      index.clear();
+      return { op: 'ack' };
+  }
+}
+
+// one request at a time, in order: an `add` is always visible to the `search` sent after it
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (msg: { seq: number; req: WorkerRequest }) => {
+  queue = queue.then(async () => {
+    try {
+      post({ seq: msg.seq, ok: true, reply: await handle(msg.req) });
+    } catch (err) {
+      post({ seq: msg.seq, ok: false, error: err instanceof Error ? err.message : String(err) });
+    }
+  });
+});

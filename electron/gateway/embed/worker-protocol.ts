@@ -1,0 +1,33 @@
+import type { Neighbour } from '../semantic/vector-index';
+import type { ModelProgress } from './transformers-embedder';
+
+/** Which embedder: `auto` (the transformers.js default model if present, else USE-Lite), `use-lite`, `transformers:<model>`. */
+export type LocalEmbedderSpec = string;
+
+export interface WorkerSetup {
+  /** folders searched for transformers.js models: resources/models, then <dataDir>/models */
+  modelDirs: string[];
+  /** where an allowed download keeps the model (<dataDir>/models) */
+  downloadDir: string;
+}
+
+export type WorkerRequest =
+  | { op: 'load'; spec: LocalEmbedderSpec; allowDownload: boolean }
+  | { op: 'embed'; embedder: string; texts: string[] }
+  | { op: 'add'; items: Array<{ bucket: string; id: string; vector: Float32Array }> }
+  | { op: 'remove'; ids: string[] }
+  | { op: 'search'; bucket: string; vector: Float32Array; k: number }
+  | { op: 'embed-search'; embedder: string; bucket: string; text: string; k: number }
+  | { op: 'close' };
+
+export type WorkerReply =
+  | { op: 'load'; id: string; dim: number }
+  | { op: 'embed'; vectors: Float32Array[] }
+  | { op: 'search'; neighbours: Neighbour[] }
+  | { op: 'embed-search'; vector: Float32Array; neighbours: Neighbour[]; embedMs: number; searchMs: number }
+  | { op: 'ack' };
+
+export type WorkerMessage =
+  | { seq: number; ok: true; reply: WorkerReply }
+  | { seq: number; ok: false; error: string }
+  | { seq: null; progress: ModelProgress };

@@ -1,0 +1,27 @@
+import type { Stage } from '../stage';
+import { answerFromEntry, failIfOnly } from './cache-lookup';
+
+/**
+ * Semantic lookup, after an exact miss: the last user turn is embedded (worker thread) and compared with
+ * cached prompts of the very same context; the learned verifier decides whether a candidate means the same.
+ */
+export const semanticLookup: Stage = {
+  name: 'semantic-lookup',
+  async run(ctx, deps) {
+    const c = ctx.cache;
+    const project = ctx.project;
+    if (!project?.semantic.enabled || c.status !== 'miss' || !c.namespace || !ctx.body) return;
+    if (c.directive === 'refresh') return;
+    const result = await deps.semantic.lookup({
+      project: project.slug, settings: project.semantic, namespace: c.namespace, endpoint: ctx.endpoint, body: ctx.body,
+    });
+    c.semantic = result.prepared;
+    if (!result.hit) {
+      c.reason = `semantic: ${result.reason}`;
+      return failIfOnly(ctx);
+    }
+    answerFromEntry(ctx, result.entry, 'semantic');
+    c.similarity = result.match.similarity;
+    c.match = result.match;
+  },
+};

@@ -1,0 +1,36 @@
+import { analyzeText, computeFeatures, type Analyzed } from './pair-features';
+import { scorePair, trippedGuard, type Strictness, type VerifierModel } from './verifier';
+
+export interface Candidate {
+  id: string;
+  similarity: number;
+  /** the cached prompt */
+  text: string;
+  /** raised when a hit on this entry was reported wrong */
+  minSimilarity: number | null;
+}
+
+export interface Verdict { id: string; similarity: number; probability: number; threshold: number }
+
+/** Nearest neighbours looked at per lookup: the verifier may reject the closest and accept the next. */
+export const CANDIDATES_PER_LOOKUP = 5;
+
+/**
+ * The decision the gateway and `npm run eval:semantic` share: similarity proposes, the learned verifier
+ * decides. Returns the most probable candidate that clears the project's strictness, or null.
+ */
+export function verifyCandidates(model: VerifierModel, strictness: Strictness, query: string, candidates: readonly Candidate[],
+  analyze: (text: string) => Analyzed = analyzeText): Verdict | null {
+  const threshold = model.thresholds[strictness];
+  let best: Verdict | null = null;
+  let q: Analyzed | null = null;
+  for (const c of candidates) {
+    if (c.similarity < model.minCosine || (c.minSimilarity !== null && c.similarity < c.minSimilarity)) continue;
+    q ??= analyze(query);
+    const x = computeFeatures(c.similarity, analyze(c.text), q);
+    if (trippedGuard(x)) continue;
+    const probability = scorePair(model, x);
+    if (probability >= threshold && (!best || probability > best.probability)) best = { id: c.id, similarity: c.similarity, probability, threshold };
+  }
+  return best;
+}

@@ -1,0 +1,74 @@
+import type Database from 'better-sqlite3';
+
+export interface SemanticRow {
+  entryId: string;
+  contextKey: string;
+  embedder: string;
+  text: string;
+  vector: Float32Array | null;
+  minSimilarity: number | null;
+  wrongReports: number;
+  lastSimilarity: number | null;
+  project: string;
+}
+
+interface Row {
+  entry_id: string; context_key: string; embedder: string; text: string; vector: Buffer | null;
+  min_similarity: number | null; wrong_reports: number; last_similarity: number | null; project: string;
+}
+
+const toVector = (b: Buffer | null) => (b ? new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)) : null);
+const toBlob = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+
+function toRow(r: Row): SemanticRow {
+  return {
+    entryId: r.entry_id, contextKey: r.context_key, embedder: r.embedder, text: r.text, vector: toVector(r.vector),
+    minSimilarity: r.min_similarity, wrongReports: r.wrong_reports, lastSimilarity: r.last_similarity, project: r.project,
+  };
+}
+
+const SELECT = `SELECT v.*, e.project FROM semantic_vectors v JOIN cache_entries e ON e.id = v.entry_id`;
+
+/** Vectors of semantically indexed cache entries; the entry row (answer, TTL, hits) stays in cache_entries. */
+export function createSemanticRepo(db: Database.Database) {
+  const upsert = db.prepare(`INSERT OR REPLACE INTO semantic_vectors (entry_id, context_key, embedder, text, vector)
+    VALUES (?, ?, ?, ?, ?)`);
+  const markLayer = db.prepare(`UPDATE cache_entries SET layer = 'semantic' WHERE id = ?`);
+  const setVector = db.prepare('UPDATE semantic_vectors SET embedder = ?, vector = ? WHERE entry_id = ?');
+  const lastSimilarity = db.prepare('UPDATE semantic_vectors SET last_similarity = ? WHERE entry_id = ?');
+  const tighten = db.prepare(`UPDATE semantic_vectors SET min_similarity = ?, wrong_reports = wrong_reports + 1
+    WHERE entry_id = ? RETURNING min_similarity`);
+  const selectOne = db.prepare(`${SELECT} WHERE v.entry_id = ?`);
+  const byEmbedder = db.prepare(`${SELECT} WHERE v.embedder = ? AND v.vector IS NOT NULL AND e.project IN (SELECT value FROM json_each(?))`);
+  const stale = db.prepare(`${SELECT} WHERE (v.embedder != ? OR v.vector IS NULL) AND e.project = ? LIMIT ?`);
+  const byProject = db.prepare(`${SELECT} WHERE e.project = ? AND v.embedder = ? AND v.vector IS NOT NULL`);
+
+  return {
+    insert(r: { entryId: string; contextKey: string; embedder: string; text: string; vector: Float32Array }) {
+      upsert.run(r.entryId, r.contextKey, r.embedder, r.text, toBlob(r.vector));
+      markLayer.run(r.entryId);
+    },
+    get(entryId: string): SemanticRow | undefined {
+      const r = selectOne.get(entryId) as Row | undefined;
+      return r ? toRow(r) : undefined;
+    },
+    setVector(entryId: string, embedder: string, vector: Float32Array) { setVector.run(embedder, toBlob(vector), entryId); },
+    setLastSimilarity(entryId: string, similarity: number) { lastSimilarity.run(similarity, entryId); },
+    tighten(entryId: string, minSimilarity: number): number | undefined {
+      return (tighten.get(minSimilarity, entryId) as { min_similarity: number } | undefined)?.min_similarity;
+    },
+    /** vectors of this embedder for these projects, to fill the in-memory index */
+    listForEmbedder(embedder: string, projects: string[]): SemanticRow[] {
+      return (byEmbedder.all(embedder, JSON.stringify(projects)) as Row[]).map(toRow);
+    },
+    /** rows of a project still embedded by another embedder (or not at all): the background re-embed's work */
+    listStale(embedder: string, project: string, limit: number): SemanticRow[] {
+      return (stale.all(embedder, project, limit) as Row[]).map(toRow);
+    },
+    listForProject(project: string, embedder: string): SemanticRow[] {
+      return (byProject.all(project, embedder) as Row[]).map(toRow);
+    },
+  };
+}
+
+export type SemanticRepo = ReturnType<typeof createSemanticRepo>;

@@ -1,0 +1,102 @@
+// Learns the semantic cache's verifier from labeled pairs and writes resources/semantic-verifier.json.
+//   npm run train:semantic -- --data ../shared/data/semantic-pairs/dev [--vector-cache /tmp/tollgate-vectors]
+// The split is fixed (hash of each pair's source): 70 % train, 30 % held out. Thresholds are chosen on
+// out-of-fold predictions of the training part; the numbers reported are the held-out part's.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { analyzeText, computeFeatures, FEATURE_NAMES } from '../../electron/gateway/semantic/pair-features';
+import { scorePair, trippedGuard, type Strictness, type VerifierModel } from '../../electron/gateway/semantic/verifier';
+import { dot } from '../../electron/gateway/embed/normalize';
+import { loadUseLiteEmbedder } from '../../electron/gateway/embed/use-lite-embedder';
+import { trainBoosted, type BoostOptions } from './gbdt';
+import { embedAll, isHeldOut, readPairsDir, type Pair } from './pairs';
+
+const { values: args } = parseArgs({ options: {
+  data: { type: 'string' }, out: { type: 'string', default: 'resources/semantic-verifier.json' },
+  'vector-cache': { type: 'string' }, rounds: { type: 'string', default: '300' }, depth: { type: 'string', default: '4' },
+} });
+if (!args.data) throw new Error('--data DIR (a folder of labeled .jsonl pairs) is required');
+
+// The issue's target (pooled precision 0.99 at hit rate 0.40) is beyond what this embedder and these features
+// reach on the dev set's labels (QQP's are noisy); each level asks for the best precision it can get at a
+// false-hit rate on PAWS's word-swap traps inside the issue's 1 %.
+const PRECISION_TARGETS: Record<Strictness, number> = { strict: 0.93, balanced: 0.9, loose: 0.85 };
+const PAWS_FALSE_HIT_MAX: Record<Strictness, number> = { strict: 0.003, balanced: 0.008, loose: 0.015 };
+const POOLED = new Set(['qqp', 'stsb', 'mrpc']);
+const MIN_COSINE = 0.5;
+const opts: BoostOptions = { rounds: Number(args.rounds), depth: Number(args.depth), learningRate: 0.05, lambda: 1, minChildWeight: 2 };
+
+const pairs = readPairsDir(args.data);
+const embedder = await loadUseLiteEmbedder();
+const vectors = await embedAll(embedder, pairs.flatMap((p) => [p.a, p.b]), args['vector-cache'],
+  (n) => { if (n % 1024 === 0) process.stderr.write(`embedded ${n}\n`); });
+const analyzed = new Map<string, ReturnType<typeof analyzeText>>();
+const analyze = (t: string) => analyzed.get(t) ?? analyzed.set(t, analyzeText(t)).get(t)!;
+const rows = pairs.map((p) => computeFeatures(dot(vectors.get(p.a)!, vectors.get(p.b)!), analyze(p.a), analyze(p.b)));
+
+const trainIdx = pairs.map((_, i) => i).filter((i) => !isHeldOut(pairs[i]!));
+const testIdx = pairs.map((_, i) => i).filter((i) => isHeldOut(pairs[i]!));
+
+function fit(idx: number[]) {
+  return trainBoosted(idx.map((i) => rows[i]!), idx.map((i) => (pairs[i]!.same ? 1 : 0)), opts);
+}
+
+// out-of-fold probabilities on the training part, to pick thresholds on predictions the model did not fit
+const oof = new Map<number, number>();
+const FOLDS = 5;
+for (let k = 0; k < FOLDS; k++) {
+  const fitOn = trainIdx.filter((_, j) => j % FOLDS !== k);
+  const model = fit(fitOn);
+  for (const i of trainIdx.filter((_, j) => j % FOLDS === k)) oof.set(i, scorePair(model, rows[i]!));
+}
+
+interface Stats { precision: number; hitRate: number; falseHitRate: number; pairs: number }
+function measure(idx: number[], prob: (i: number) => number, t: number, keep: (p: Pair) => boolean): Stats {
+  let tp = 0; let fp = 0; let pos = 0; let neg = 0;
+  for (const i of idx) {
+    const p = pairs[i]!;
+    if (!keep(p)) continue;
+    const hit = rows[i]![0]! >= MIN_COSINE && !trippedGuard(rows[i]!) && prob(i) >= t;
+    if (p.same) { pos++; if (hit) tp++; } else { neg++; if (hit) fp++; }
+  }
+  return { precision: tp + fp ? tp / (tp + fp) : 1, hitRate: pos ? tp / pos : 0, falseHitRate: neg ? fp / neg : 0, pairs: pos + neg };
+}
+
+function pickThreshold(level: Strictness): number {
+  for (let t = 0.5; t < 0.9995; t += 0.0005) {
+    const pooled = measure(trainIdx, (i) => oof.get(i)!, t, (p) => POOLED.has(p.dataset));
+    const paws = measure(trainIdx, (i) => oof.get(i)!, t, (p) => p.dataset === 'paws');
+    if (pooled.precision >= PRECISION_TARGETS[level] && paws.falseHitRate <= PAWS_FALSE_HIT_MAX[level]) return Math.round(t * 10000) / 10000;
+  }
+  return 0.9995;
+}
+if (process.env.CURVE) {
+  for (const t of [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99]) {
+    const f = (d: (p: Pair) => boolean) => measure(trainIdx, (i) => oof.get(i)!, t, d);
+    const pooled = f((p) => POOLED.has(p.dataset));
+    const paws = f((p) => p.dataset === 'paws');
+    const gpt = f((p) => p.dataset === 'gptcache');
+    process.stderr.write(`t=${t} pooled P=${pooled.precision.toFixed(3)} R=${pooled.hitRate.toFixed(3)} paws FHR=${paws.falseHitRate.toFixed(3)} gpt R=${gpt.hitRate.toFixed(3)}` +
+      ['qqp', 'stsb', 'mrpc'].map((d) => { const m = f((p) => p.dataset === d); return ` ${d} P=${m.precision.toFixed(3)} R=${m.hitRate.toFixed(3)}`; }).join('') + '\n');
+  }
+}
+if (process.env.WORST) {
+  const negs = trainIdx.filter((i) => !pairs[i]!.same && POOLED.has(pairs[i]!.dataset)).sort((x, y) => oof.get(y)! - oof.get(x)!).slice(0, 40);
+  for (const i of negs) process.stderr.write(`${oof.get(i)!.toFixed(3)} cos=${rows[i]![0]!.toFixed(3)} [${pairs[i]!.dataset}] ${pairs[i]!.a}  ||  ${pairs[i]!.b}\n`);
+}
+const thresholds = { strict: pickThreshold('strict'), balanced: pickThreshold('balanced'), loose: pickThreshold('loose') };
+
+const final = fit(trainIdx);
+const report = (t: number) => ({
+  pooled: measure(testIdx, (i) => scorePair(final, rows[i]!), t, (p) => POOLED.has(p.dataset)),
+  ...Object.fromEntries(['qqp', 'stsb', 'mrpc', 'paws', 'gptcache'].map((d) =>
+    [d, measure(testIdx, (i) => scorePair(final, rows[i]!), t, (p) => p.dataset === d)])),
+});
+const heldOut = Object.fromEntries((Object.keys(thresholds) as Strictness[]).map((s) => [s, report(thresholds[s])]));
+const model: VerifierModel = {
+  embedder: embedder.id, features: [...FEATURE_NAMES], base: final.base,
+  trees: final.trees.map((t) => ({ ...t, threshold: t.threshold.map((x) => Math.round(x * 1e6) / 1e6), value: t.value.map((x) => Math.round(x * 1e6) / 1e6) })),
+  thresholds, minCosine: MIN_COSINE, trainedAt: new Date().toISOString().slice(0, 10), heldOut,
+};
+writeFileSync(args.out!, JSON.stringify(model) + '\n');
+console.log(JSON.stringify({ thresholds, heldOut }, null, 1));
