@@ -196,6 +196,18 @@ describe('OpenAI SDK → anthropic/<model>', () => {
     expect(b.data.usage!.prompt_tokens).toBe(a.data.usage!.prompt_tokens);
     expect(Number(b.response.headers.get('x-tollgate-cost-usd'))).toBeLessThan(Number(a.response.headers.get('x-tollgate-cost-usd')) / 5);
   });
+
+  it('prices 1-hour cache writes at twice the input price', async () => {
+    const system = [{ type: 'text', text: 'Hour rules. '.repeat(400), cache_control: { type: 'ephemeral', ttl: '1h' } }];
+    const { data, response } = await client.chat.completions.create({
+      model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'system', content: system as unknown as string }, { role: 'user', content: 'q' }],
+    }).withResponse();
+    const u = data.usage as unknown as { prompt_tokens: number; completion_tokens: number; cache_creation_input_tokens: number; cache_creation: { ephemeral_1h_input_tokens: number } };
+    expect(u.cache_creation.ephemeral_1h_input_tokens).toBe(u.cache_creation_input_tokens);
+    expect(u.cache_creation_input_tokens).toBeGreaterThan(1000);
+    const cost = ((u.prompt_tokens - u.cache_creation_input_tokens) * 3 + u.cache_creation_input_tokens * 6 + u.completion_tokens * 15) / 1e6;
+    expect(Number(response.headers.get('x-tollgate-cost-usd'))).toBeCloseTo(cost, 12);
+  });
 });
 
 describe('errors', () => {

@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProjectBudget } from '../../../shared/api/dto';
 import { openStore, type Store } from '../store/db';
 import { createBudgetRepo } from '../store/repos/budget-repo';
-import { createBudgetLedger, toUsd, type Payer } from './ledger';
+import { createBudgetLedger, toUsd, type Payer, type Reservation } from './ledger';
 
 const opened: Array<{ store: Store; dir: string }> = [];
 afterEach(() => {
@@ -78,5 +79,35 @@ describe('budget ledger', () => {
     store.flush();
     const again = createBudgetLedger({ repo, store, now: () => Date.parse('2026-06-10T18:00:00Z'), defaultTimeZone: 'UTC' });
     expect(again.tryReserve(alice, 0.1).refusal).toMatchObject({ scope: 'user', spentUsd: 0.5 });
+  });
+});
+
+describe('budget ledger, any sequence', () => {
+  it('keeps settled spend and holds under the cap for every interleaving of reserve, settle and release', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('reserve' as const), usd: fc.double({ min: 0, max: 0.5, noNaN: true }) }),
+      fc.record({ kind: fc.constant('settle' as const), pick: fc.nat(), share: fc.double({ min: 0, max: 1, noNaN: true }) }),
+      fc.record({ kind: fc.constant('release' as const), pick: fc.nat() }),
+    );
+    fc.assert(fc.property(fc.double({ min: 0, max: 2, noNaN: true }), fc.array(op, { maxLength: 60 }), (cap, ops) => {
+      const { ledger } = setup();
+      const p = payer({ dailyUsd: cap, monthlyUsd: cap * 2 });
+      const open: Reservation[] = [];
+      for (const o of ops) {
+        if (o.kind === 'reserve') {
+          const r = ledger.tryReserve(p, o.usd).reservation;
+          if (r) open.push(r);
+        } else if (open.length > 0) {
+          const [r] = open.splice(o.pick % open.length, 1);
+          // a provider never bills more than the worst case it was held for
+          if (o.kind === 'settle') ledger.settle(r!, toUsd(r!.nanos) * o.share);
+          else ledger.release(r!);
+        }
+        const b = ledger.bucket('p', 'project', '', 'daily', ledger.periodsOf(p.budget));
+        expect(b.spent + b.reserved).toBeLessThanOrEqual(Math.floor(cap * 1e9 + 1e-3));
+      }
+      for (const r of open.splice(0)) ledger.release(r);
+      expect(ledger.openReservations('p')).toEqual({ count: 0, usd: 0 });
+    }), { numRuns: 100 });
   });
 });

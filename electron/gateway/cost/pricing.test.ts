@@ -274,6 +274,14 @@ describe('computeCostUsd', () => {
     expect(computeCostUsd(sonnet, u)).toBe(0.00915);
   });
 
+  it('Anthropic: 1-hour cache writes at twice the input price, the rest at the 5-minute price', () => {
+    const sonnet = table.models['claude-sonnet-4-5'];
+    if (!sonnet) throw new Error('claude-sonnet-4-5 unpriced');
+    const u = usage({ promptTokens: 1100, cacheWriteTokens: 1000, cacheWrite1hTokens: 600, completionTokens: 0 });
+    // 100 × 3e-6 + 400 × 3.75e-6 + 600 × 6e-6 = 0.0003 + 0.0015 + 0.0036
+    expect(computeCostUsd(sonnet, u)).toBe(0.0054);
+  });
+
   it('Anthropic Opus 4.5 through normalizeUsage', () => {
     const opus = resolvePrice(table, 'claude-opus-4-5-20251101');
     const u = normalizeUsage({
@@ -358,6 +366,14 @@ describe('normalizeUsage', () => {
         cache_creation: { ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 0 },
       }),
     ).toEqual({ promptTokens: 3100, cachedTokens: 2000, cacheWriteTokens: 1000, completionTokens: 300, reasoningTokens: 0 });
+  });
+
+  it('Anthropic 1-hour cache writes are kept apart (also beside a translated OpenAI usage)', () => {
+    const raw = { input_tokens: 100, cache_creation_input_tokens: 1000, cache_read_input_tokens: 0, output_tokens: 10,
+      cache_creation: { ephemeral_5m_input_tokens: 400, ephemeral_1h_input_tokens: 600 } };
+    expect(normalizeUsage(raw)).toEqual({ promptTokens: 1100, cachedTokens: 0, cacheWriteTokens: 1000, cacheWrite1hTokens: 600, completionTokens: 10, reasoningTokens: 0 });
+    expect(normalizeUsage({ prompt_tokens: 1100, completion_tokens: 10, cache_read_input_tokens: 0, cache_creation_input_tokens: 1000,
+      cache_creation: { ephemeral_5m_input_tokens: 400, ephemeral_1h_input_tokens: 600 } })).toMatchObject({ promptTokens: 1100, cacheWriteTokens: 1000, cacheWrite1hTokens: 600 });
   });
 
   it('Anthropic with null cache fields and without cache fields', () => {

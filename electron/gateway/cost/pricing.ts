@@ -34,7 +34,12 @@ export interface Usage {
   completionTokens: number;
   /** informational: already counted inside completionTokens */
   reasoningTokens: number;
+  /** Anthropic 1-hour cache writes, part of cacheWriteTokens (absent: all writes are 5-minute ones) */
+  cacheWrite1hTokens?: number;
 }
+
+/** Anthropic bills 1-hour cache writes at twice the base input price (5-minute ones at cacheWrite, 1.25x). */
+const CACHE_WRITE_1H_FACTOR = 2;
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -137,13 +142,15 @@ export function computeCostUsd(price: ModelPrice, usage: Usage): number {
   const prompt = count(usage.promptTokens);
   const cached = count(usage.cachedTokens);
   const written = count(usage.cacheWriteTokens);
+  const written1h = Math.min(count(usage.cacheWrite1hTokens ?? 0), written);
   const completion = count(usage.completionTokens);
   const uncached = Math.max(0, prompt - cached - written);
 
   const micro =
     uncached * price.input +
     cached * (price.cachedInput ?? price.input) +
-    written * (price.cacheWrite ?? price.input) +
+    (written - written1h) * (price.cacheWrite ?? price.input) +
+    written1h * price.input * CACHE_WRITE_1H_FACTOR +
     completion * price.output;
   return Math.round((micro / 1e6) * 1e10) / 1e10;
 }
@@ -182,13 +189,16 @@ function readUsage(raw: unknown): Usage | null {
   if (cacheRead !== undefined || cacheCreation !== undefined) {
     const input = tokens(raw.input_tokens) ?? 0;
     const output = tokens(raw.completion_tokens) ?? tokens(raw.output_tokens) ?? 0;
-    return {
+    const usage: Usage = {
       promptTokens: tokens(raw.prompt_tokens) ?? input + (cacheRead ?? 0) + (cacheCreation ?? 0),
       cachedTokens: cacheRead ?? 0,
       cacheWriteTokens: cacheCreation ?? 0,
       completionTokens: output,
       reasoningTokens: 0,
     };
+    const written1h = tokens(field(raw.cache_creation, 'ephemeral_1h_input_tokens'));
+    if (written1h) usage.cacheWrite1hTokens = Math.min(written1h, usage.cacheWriteTokens);
+    return usage;
   }
 
   // OpenAI Chat Completions / Embeddings use prompt_/completion_; Responses (and a plain Anthropic usage) input_/output_.

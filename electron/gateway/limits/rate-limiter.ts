@@ -50,7 +50,10 @@ function syncBucket(current: TokenBucket | null, perMinute: number | null | unde
   if (perMinute == null) return null;
   const capacity = Math.max(1, burst ?? perMinute);
   if (current && current.capacity === capacity && current.perMinute === perMinute) return current;
-  return new TokenBucket(capacity, perMinute, now, current ? current.tokens : capacity);
+  // what was already used stays used: raising a limit gives the difference at once, lowering takes it away
+  if (current) current.resetMs(now); // brings its level up to now
+  const used = current ? current.capacity - current.tokens : 0;
+  return new TokenBucket(capacity, perMinute, now, capacity - used);
 }
 
 export function createRateLimiter(now: () => number) {

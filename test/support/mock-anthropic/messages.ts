@@ -61,29 +61,34 @@ function finish(content: Block[], body: any): Answer {
  * Prompt caching: each cache_control breakpoint caches the prefix up to it (tools, system, messages in that
  * order). A prefix seen before is read from the cache; a new one is written.
  */
-function cacheUsage(body: any, seen: Set<string>): { read: number; written: number; total: number } {
-  const parts: Array<{ text: string; breakpoint: boolean }> = [];
-  for (const t of body.tools ?? []) parts.push({ text: JSON.stringify(t), breakpoint: Boolean(t.cache_control) });
+function cacheUsage(body: any, seen: Set<string>): { read: number; written: number; written1h: number; total: number } {
+  const parts: Array<{ text: string; ttl: string | null }> = [];
+  const ttlOf = (b: any) => (b.cache_control ? b.cache_control.ttl ?? '5m' : null);
+  for (const t of body.tools ?? []) parts.push({ text: JSON.stringify(t), ttl: ttlOf(t) });
   const system = typeof body.system === 'string' ? [{ type: 'text', text: body.system }] : body.system ?? [];
-  for (const b of system) parts.push({ text: b.text, breakpoint: Boolean(b.cache_control) });
+  for (const b of system) parts.push({ text: b.text, ttl: ttlOf(b) });
   for (const m of body.messages) {
     const blocks = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : m.content;
-    for (const b of blocks) parts.push({ text: JSON.stringify(b.type === 'text' ? b.text : b), breakpoint: Boolean(b.cache_control) });
+    for (const b of blocks) parts.push({ text: JSON.stringify(b.type === 'text' ? b.text : b), ttl: ttlOf(b) });
   }
   const total = parts.reduce((n, p) => n + tokensOf(p.text), 0) + 3 * body.messages.length;
   let read = 0;
   let written = 0;
+  let written1h = 0;
   let prefix = '';
   let prefixTokens = 0;
   for (const p of parts) {
     prefix += p.text;
     prefixTokens += tokensOf(p.text);
-    if (!p.breakpoint || prefixTokens < MIN_CACHEABLE_TOKENS) continue;
+    if (p.ttl === null || prefixTokens < MIN_CACHEABLE_TOKENS) continue;
     const key = createHash('sha256').update(body.model + prefix).digest('hex');
-    if (seen.has(key)) read = prefixTokens;
-    else { seen.add(key); written = prefixTokens - read; }
+    if (seen.has(key)) { read = prefixTokens; continue; }
+    seen.add(key);
+    const fresh = prefixTokens - read - written;
+    written += fresh;
+    if (p.ttl === '1h') written1h += fresh;
   }
-  return { read, written, total };
+  return { read, written, written1h, total };
 }
 
 function buildUsage(ctx: Ctx, body: any, answer: Answer, seen: Set<string>) {
@@ -95,11 +100,17 @@ function buildUsage(ctx: Ctx, body: any, answer: Answer, seen: Set<string>) {
     cache_read_input_tokens: cache.read,
     output_tokens: Math.max(1, out),
   };
+  let written1h = cache.written1h;
   const raw = headerValue(ctx, 'x-mock-usage');
-  if (raw) Object.assign(usage, JSON.parse(raw) as Partial<typeof usage>);
+  if (raw) {
+    const pinned = JSON.parse(raw) as Partial<typeof usage> & { ephemeral_1h_input_tokens?: number };
+    written1h = pinned.ephemeral_1h_input_tokens ?? 0;
+    delete pinned.ephemeral_1h_input_tokens;
+    Object.assign(usage, pinned);
+  }
   return {
     ...usage,
-    cache_creation: { ephemeral_5m_input_tokens: usage.cache_creation_input_tokens, ephemeral_1h_input_tokens: 0 },
+    cache_creation: { ephemeral_5m_input_tokens: usage.cache_creation_input_tokens - written1h, ephemeral_1h_input_tokens: written1h },
     service_tier: 'standard',
   };
 }

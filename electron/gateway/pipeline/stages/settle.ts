@@ -1,4 +1,4 @@
-import type { Bucket } from '../../budget/ledger';
+import { toNanos, toUsd, type Bucket } from '../../budget/ledger';
 import type { Stage } from '../stage';
 
 /**
@@ -23,6 +23,10 @@ export const settle: Stage = {
     const cost = ctx.cache.status === 'hit' ? 0 : ctx.costUsd ?? 0;
     const payer = { project: project.slug, budget: project.budget, user: ctx.user, feature: ctx.feature };
     let touched: Bucket[];
+    if (r && toNanos(cost) > r.nanos) {
+      // only a provider ignoring max_tokens, or a tokenizer counting short, gets here: the spend is real, so it counts
+      deps.log.warn('request cost more than its worst case', { traceId: ctx.id, project: project.slug, costUsd: cost, heldUsd: toUsd(r.nanos) });
+    }
     if (r) touched = deps.budgets.ledger.settle(r, cost);
     else touched = deps.budgets.ledger.record(payer, cost, ctx.startedAt);
     if (touched.length > 0) deps.budgets.afterSpend(project.slug, project.budget, touched, cost);

@@ -147,7 +147,7 @@ export function toOpenAIUsage(usage: unknown): Json | null {
   const written = count(usage.cache_creation_input_tokens);
   const prompt = count(usage.input_tokens) + read + written;
   const completion = count(usage.output_tokens);
-  return {
+  const out: Json = {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
@@ -155,6 +155,9 @@ export function toOpenAIUsage(usage: unknown): Json | null {
     cache_read_input_tokens: read,
     cache_creation_input_tokens: written,
   };
+  // the 5-minute / 1-hour split: 1-hour writes cost more
+  if (isRecord(usage.cache_creation)) out.cache_creation = usage.cache_creation;
+  return out;
 }
 
 /** A whole Anthropic message → an OpenAI chat.completion. Thinking blocks are not part of OpenAI's message. */
