@@ -1,13 +1,10 @@
+import { isRecord } from '../../cost/pricing';
 import { SseSplitter } from '../../stream/sse-splitter';
 import type { StreamTranslator } from '../adapter';
 import { toFinishReason, toOpenAIUsage } from './chat-complete';
 import { toOpenAIErrorFields } from './error';
 
 type Json = Record<string, unknown>;
-
-function isRecord(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 interface ToolBlock { toolIndex: number; hasArgs: boolean }
 
