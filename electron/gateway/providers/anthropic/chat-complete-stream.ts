@@ -73,7 +73,8 @@ export class AnthropicStreamTranslator implements StreamTranslator {
     if (typeof message.id === 'string') this.id = message.id;
     if (typeof message.model === 'string') this.model = message.model;
     if (isRecord(message.usage)) this.usage = { ...message.usage };
-    return this.chunk({ role: 'assistant', content: '', refusal: null });
+    // content null, not '': a tool-only answer streams as OpenAI's does and reassembles to content: null
+    return this.chunk({ role: 'assistant', content: null, refusal: null });
   }
 
   private onBlockStart(obj: Json): string {
