@@ -14,6 +14,8 @@ export interface BootInfo {
   adminUrl: string;
   adminToken: string;
   appVersion: string;
+  /** where provider keys are kept: OS-encrypted (safeStorage), or the headless 0600 file when no keyring exists */
+  keyStorage: 'os-keychain' | 'file';
 }
 
 export interface IpcPayloads {

@@ -78,11 +78,13 @@ async function startApp(): Promise<void> {
   guardAllWebContents();
   restrictPermissions(session.defaultSession, () => (host ? new URL(host.addresses.adminUrl).origin : null));
   const dataDir = app.getPath('userData');
+  const sqliteNativeBinding = findSqliteNativeBinding();
+  const secretStore = chooseSecretStore({ dataDir, safeStorage, platform: process.platform, warn: (m) => log(m) });
   host = await startGatewayHost({
     dataDir,
     dashboardDir: DASHBOARD_DIR,
-    sqliteNativeBinding: findSqliteNativeBinding(),
-    secretStore: chooseSecretStore({ dataDir, safeStorage, platform: process.platform, warn: (m) => log(m) }),
+    sqliteNativeBinding,
+    secretStore,
     proxyPort: desktopEnv.proxyPort,
     adminPort: desktopEnv.adminPort,
   });
@@ -90,7 +92,7 @@ async function startApp(): Promise<void> {
   applyContentSecurityPolicy(session.defaultSession, adminUrl);
   const adminToken = host.gateway.adminToken;
   teardown.push(registerIpc({
-    bootInfo: () => ({ adminUrl, adminToken, appVersion: app.getVersion() }),
+    bootInfo: () => ({ adminUrl, adminToken, appVersion: app.getVersion(), keyStorage: secretStore ? 'os-keychain' : 'file' }),
     isOwnWindow: (id) => mainWindow !== null && !mainWindow.isDestroyed() && mainWindow.webContents.id === id,
   }));
   installAppMenu(host, dataDir);

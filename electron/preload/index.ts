@@ -14,6 +14,7 @@ const desktop = Object.freeze({
   adminUrl: boot?.adminUrl,
   adminToken: boot?.adminToken,
   appVersion: boot?.appVersion,
+  keyStorage: boot?.keyStorage,
   platform: process.platform,
   openExternal(url: string): void {
     if (typeof url === 'string') send(IPC_CHANNELS.openExternal, { url });

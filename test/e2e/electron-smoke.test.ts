@@ -43,7 +43,7 @@ describe('desktop app in Electron', () => {
         return d && { keys: Object.keys(d).sort(), hasToken: typeof d.adminToken === 'string', adminUrl: d.adminUrl };
       });
       expect(desktop?.hasToken).toBe(true);
-      expect(desktop?.keys).toEqual(['adminToken', 'adminUrl', 'appVersion', 'openExternal', 'platform']);
+      expect(desktop?.keys).toEqual(['adminToken', 'adminUrl', 'appVersion', 'keyStorage', 'openExternal', 'platform']);
       expect(page.url().startsWith(String(desktop?.adminUrl))).toBe(true);
       expect(await page.evaluate(() => typeof (globalThis as unknown as { require?: unknown }).require)).toBe('undefined');
       await page.getByRole('status').filter({ hasText: 'live' }).waitFor();

@@ -92,6 +92,7 @@ describe('desktop main process', () => {
     expect(JSON.stringify(created[0]!.webPreferences)).not.toContain(boot.adminToken);
     expect((await next('window.loaded')).url).toBe(`${boot.adminUrl}/`);
     expect(boot.appVersion).toBe('0.1.0-test');
+    expect(boot.keyStorage).toBe('os-keychain');
   });
 
   it('hands the admin token only to the dashboard frame', async () => {

@@ -7,6 +7,8 @@ export interface DesktopApi {
   readonly adminToken?: string;
   readonly platform?: string;
   readonly appVersion?: string;
+  /** where the desktop app keeps provider keys */
+  readonly keyStorage?: 'os-keychain' | 'file';
   /** opens an http(s) link in the user's browser (main ignores anything else) */
   readonly openExternal?: (url: string) => void;
 }

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ProviderSettings } from '../../../../shared/api/dto';
 import { describeError } from '../../lib/describe-error';
-import { isDesktop } from '../../lib/desktop';
+import { getDesktop, isDesktop } from '../../lib/desktop';
 import { useAppStore } from '../../store';
 import { connectionSelectors } from '../../store/connection-slice';
 import { loadSettings, saveProvider, saveRetentionDays } from './settings-actions';
@@ -33,7 +33,9 @@ export function SettingsPage() {
           <h3>Providers</h3>
           <p className="dim small">
             Keys are write-only: the dashboard can set or remove one, never read it back.
-            {isDesktop() ? ' The desktop app keeps them in the OS keychain (safeStorage).' : ''}
+            {isDesktop() ? (getDesktop()?.keyStorage === 'file'
+              ? ' No OS keyring was found, so the desktop app keeps them in a 0600 file in its data folder.'
+              : ' The desktop app keeps them in the OS keychain (safeStorage).') : ''}
           </p>
           {providers.map((p) => (
             <ProviderForm key={p.id} provider={p} />
