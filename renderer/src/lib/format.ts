@@ -1,16 +1,16 @@
 /** Display formatting shared by every page (money itself is formatted by shared/cost's formatUsd). */
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
-const dateFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
   year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
 });
 
+/** HH:MM:SS.mmm today; MM-DD HH:MM:SS for older rows (same width class, so the column never truncates). */
 export function formatTime(ts: number, now = Date.now()): string {
   const date = new Date(ts);
-  const time = `${timeFormat.format(date)}.${String(date.getMilliseconds()).padStart(3, '0')}`;
-  const isToday = date.toDateString() === new Date(now).toDateString();
-  return isToday ? time : `${dateFormat.format(date)} ${time}`;
+  const time = timeFormat.format(date);
+  if (date.toDateString() === new Date(now).toDateString()) return `${time}.${String(date.getMilliseconds()).padStart(3, '0')}`;
+  return `${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')} ${time}`;
 }
 
 export function formatDateTime(ts: number): string {

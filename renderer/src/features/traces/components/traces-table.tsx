@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
 import type { Trace } from '../../../../../shared/api/dto';
 import { formatUsd } from '../../../../../shared/cost';
-import { formatCount, formatMs, formatTime } from '../../../lib/format';
+import { formatCount, formatDateTime, formatMs, formatTime } from '../../../lib/format';
 import { CacheBadge } from './cache-badge';
 
 /** Fixed row height lets the table render only the rows in view, even with 100k of them. */
@@ -29,8 +29,11 @@ export function TracesTable({ traces, selectedId, isAutoScroll, onSelect, onScro
     // no getItemKey: rows have one fixed height, so positions by index are exact, and the virtualizer only
     // recomputes its 100k-entry layout when the count changes (a new key function each render would force it)
   });
-  useFollowOrHoldStill(scrollRef, traces, isAutoScroll);
+  // the last scroll position, kept from scroll events so no effect has to read it (a read forces layout)
+  const scrollTopRef = useRef(0);
+  useFollowOrHoldStill(scrollRef, scrollTopRef, traces, isAutoScroll);
 
+  const items = virtualizer.getVirtualItems();
   const selectedIndex = selectedId === null ? -1 : traces.findIndex((t) => t.id === selectedId);
   useEffect(() => {
     if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
@@ -41,7 +44,10 @@ export function TracesTable({ traces, selectedId, isAutoScroll, onSelect, onScro
     <div
       className="table-scroll"
       ref={scrollRef}
-      onScroll={(e) => onScrollAway(e.currentTarget.scrollTop > ROW_HEIGHT)}
+      onScroll={(e) => {
+        scrollTopRef.current = e.currentTarget.scrollTop;
+        onScrollAway(scrollTopRef.current > ROW_HEIGHT);
+      }}
       role="grid"
       aria-rowcount={traces.length}
       aria-label="Requests"
@@ -59,19 +65,14 @@ export function TracesTable({ traces, selectedId, isAutoScroll, onSelect, onScro
         <span role="columnheader" className="num">Saved</span>
       </div>
       <div className="tbody" style={{ height: virtualizer.getTotalSize() }}>
-        {virtualizer.getVirtualItems().map((item) => {
-          const trace = traces[item.index];
-          if (!trace) return null;
-          return (
-            <TraceRow
-              key={trace.id}
-              trace={trace}
-              top={item.start}
-              isSelected={trace.id === selectedId}
-              onSelect={onSelect}
-            />
-          );
-        })}
+        {/* one offset for the block, rows in normal flow: a new row on top moves nothing else's style */}
+        <div className="tbody-window" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+          {items.map((item) => {
+            const trace = traces[item.index];
+            if (!trace) return null;
+            return <TraceRow key={trace.id} trace={trace} isSelected={trace.id === selectedId} onSelect={onSelect} />;
+          })}
+        </div>
       </div>
       {footer}
     </div>
@@ -80,12 +81,11 @@ export function TracesTable({ traces, selectedId, isAutoScroll, onSelect, onScro
 
 interface TraceRowProps {
   trace: Trace;
-  top: number;
   isSelected: boolean;
   onSelect(id: string): void;
 }
 
-const TraceRow = memo(function TraceRow({ trace, top, isSelected, onSelect }: TraceRowProps) {
+const TraceRow = memo(function TraceRow({ trace, isSelected, onSelect }: TraceRowProps) {
   const isRerouted = trace.modelRequested !== null && trace.modelUsed !== null && trace.modelRequested !== trace.modelUsed;
   const model = trace.modelUsed ?? trace.modelRequested ?? '—';
   const estimated = trace.usageEstimated ? '~' : '';
@@ -95,14 +95,13 @@ const TraceRow = memo(function TraceRow({ trace, top, isSelected, onSelect }: Tr
   return (
     <div
       className={`trow ${isSelected ? 'selected' : ''} ${trace.status >= 400 || trace.status === 0 ? 'failed' : ''}`}
-      style={{ transform: `translateY(${top}px)` }}
       role="row"
       aria-selected={isSelected}
       data-trace-id={trace.id}
       onClick={() => onSelect(trace.id)}
       title={trace.error ?? undefined}
     >
-      <span className="mono dim">{formatTime(trace.ts)}</span>
+      <span className="mono dim" title={formatDateTime(trace.ts)}>{formatTime(trace.ts)}</span>
       <span className="ellipsis">{trace.project}</span>
       <span className="mono ellipsis" title={isRerouted ? `${trace.modelRequested} → ${model}` : model}>
         {isRerouted && <span className="dim">{trace.modelRequested} → </span>}
@@ -146,7 +145,12 @@ function SavedCell({ trace }: { trace: Trace }) {
  * New rows arrive at the top. Following: stay at the top. Not following: shift the scroll position
  * by the rows added above, so the rows being read stay where they are.
  */
-function useFollowOrHoldStill(scrollRef: React.RefObject<HTMLDivElement | null>, traces: Trace[], isAutoScroll: boolean) {
+function useFollowOrHoldStill(
+  scrollRef: React.RefObject<HTMLDivElement | null>,
+  scrollTopRef: React.RefObject<number>,
+  traces: Trace[],
+  isAutoScroll: boolean,
+) {
   const previousFirstId = useRef<string | undefined>(undefined);
   useLayoutEffect(() => {
     const element = scrollRef.current;
@@ -154,13 +158,19 @@ function useFollowOrHoldStill(scrollRef: React.RefObject<HTMLDivElement | null>,
     previousFirstId.current = traces[0]?.id;
     if (!element) return;
     if (isAutoScroll) {
-      if (element.scrollTop !== 0) element.scrollTop = 0;
+      if (scrollTopRef.current !== 0) {
+        element.scrollTop = 0;
+        scrollTopRef.current = 0;
+      }
       return;
     }
-    if (element.scrollTop === 0 || previousId === undefined || previousId === traces[0]?.id) return;
+    if (previousId === undefined || previousId === traces[0]?.id || scrollTopRef.current === 0) return;
     const added = traces.findIndex((trace) => trace.id === previousId);
-    if (added > 0) element.scrollTop += added * ROW_HEIGHT;
-  }, [scrollRef, traces, isAutoScroll]);
+    if (added > 0) {
+      element.scrollTop = scrollTopRef.current + added * ROW_HEIGHT;
+      scrollTopRef.current = element.scrollTop;
+    }
+  }, [scrollRef, scrollTopRef, traces, isAutoScroll]);
 }
 
 export function statusClass(status: number): string {
