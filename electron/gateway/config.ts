@@ -46,6 +46,8 @@ export interface GatewayOptions {
   secretStore?: SecretStore;
   /** folders searched for transformers.js embedding models (default resources/models, then <dataDir>/models) */
   modelDirs?: string[];
+  /** the model hub an allowed download uses (default https://huggingface.co/; tests serve their own) */
+  modelHost?: string;
   /** retries, backoff, circuit breaker (defaults: 2 retries from 250 ms, 3 failures open a target for 30 s) */
   routing?: RoutingOptions;
   /** process env to read defaults from (tests pass their own) */

@@ -115,7 +115,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     state: { cachingPaused: false },
     semantic: createSemanticCache({
       store, repo: createSemanticRepo(store.db), exactCache, providers, events, log, dataDir: options.dataDir,
-      modelDirs: options.modelDirs,
+      modelDirs: options.modelDirs, modelHost: options.modelHost,
     }),
     metrics: createMetricsCollector(),
     budgets: createBudgets({ store, events, now, defaultTimeZone: resolveTimeZone(options.timeZone ?? env.TOLLGATE_TIME_ZONE) }),

@@ -298,6 +298,19 @@ export interface CacheEntry {
 export interface CacheEntryDetail extends CacheEntry {
   request: unknown;
   response: unknown;
+  /** semantic entries: the embedded prompt, its embedder and how strict the entry has become */
+  semantic?: SemanticEntryInfo | null;
+}
+
+export interface SemanticEntryInfo {
+  /** the last user turn that was embedded */
+  text: string;
+  /** null while the entry waits to be re-embedded after an embedder switch */
+  embedder: string | null;
+  /** a hit on this entry needs at least this similarity (raised by wrong reports); null = the verifier alone decides */
+  minSimilarity: number | null;
+  wrongReports: number;
+  lastSimilarity: number | null;
 }
 
 export interface CacheInvalidate {
@@ -330,6 +343,8 @@ export interface SpendRow {
   unpricedRequests: number;
   promptTokens: number;
   completionTokens: number;
+  /** what routing (complexity tiers, budget downgrades) saved against the requested models (always sent by the gateway) */
+  routingSavedUsd?: number;
 }
 
 export interface GatewaySettings {

@@ -179,6 +179,9 @@ describe('OpenAI SDK → anthropic/<model>', () => {
       .toEqual([['get_weather', '{"query":"Rome"}'], ['get_time', '{}']]);
     expect(new Set(choice.message.tool_calls!.map((c) => c.id)).size).toBe(2);
 
+    const only = await client.chat.completions.stream({ model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user', content: 'Oslo' }], tools: [weather], tool_choice: 'required' }).finalChatCompletion();
+    expect(only.choices[0]!.message).toMatchObject({ content: null, tool_calls: [{ type: 'function', function: { name: 'get_weather', arguments: '{"query":"Oslo"}' } }] });
+
     await client.chat.completions.create({ model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user', content: 'x' }], tools: [weather, time], parallel_tool_calls: false });
     expect(last().body.tool_choice).toEqual({ type: 'auto', disable_parallel_tool_use: true });
   });

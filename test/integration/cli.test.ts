@@ -195,6 +195,10 @@ describe('headless CLI', () => {
       expect(traces.cost).toBeGreaterThan(0);
       expect(spend.requests).toBe(N);
       expect(Math.abs(spend.cost - traces.cost)).toBeLessThan(1e-9);
+      // budget spend goes through the same batched writer: it survives too (whole nano-dollars, rounded up)
+      const budget = db.prepare("SELECT SUM(spent_usd) AS cost FROM budget_spend WHERE scope = 'project' AND period LIKE 'd:%'").get() as { cost: number };
+      expect(budget.cost).toBeGreaterThanOrEqual(traces.cost - 1e-12);
+      expect(budget.cost - traces.cost).toBeLessThanOrEqual(N * 1e-9);
     } finally {
       db.close();
     }

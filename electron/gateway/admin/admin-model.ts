@@ -136,7 +136,7 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
       deps.store.flush();
       const e = deps.cacheRepo.get(id);
       if (!e) throw notFound(`Cache entry ${id}`);
-      return e;
+      return { ...e, semantic: deps.semantic.describe(id) };
     },
     deleteCacheEntry(id: string) {
       const removed = deps.exactCache.remove(id);

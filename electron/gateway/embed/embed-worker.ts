@@ -27,7 +27,7 @@ function load(spec: string, allowDownload: boolean): Promise<Embedder> {
       ? loadUseLiteEmbedder()
       : loadTransformersEmbedder(model, {
         modelDirs: setup.modelDirs,
-        download: allowDownload ? { cacheDir: setup.downloadDir } : null,
+        download: allowDownload ? { cacheDir: setup.downloadDir, host: setup.modelHost } : null,
         onProgress: (progress) => post({ seq: null, progress }),
       });
     embedders.set(key, loading);

@@ -22,7 +22,7 @@ export function findLocalModel(model: string, dirs: readonly string[]): string |
  */
 export async function loadTransformersEmbedder(model: string, opts: {
   modelDirs: readonly string[];
-  download?: { cacheDir: string } | null;
+  download?: { cacheDir: string; host?: string } | null;
   onProgress?: (p: ModelProgress) => void;
 }): Promise<Embedder> {
   const { pipeline, env } = await import('@xenova/transformers');
@@ -34,6 +34,7 @@ export async function loadTransformersEmbedder(model: string, opts: {
   env.localModelPath = local ?? opts.download!.cacheDir;
   env.allowRemoteModels = !local && !!opts.download;
   if (opts.download) env.cacheDir = opts.download.cacheDir;
+  if (opts.download?.host) env.remoteHost = opts.download.host;
   env.useBrowserCache = false;
   const extractor = await pipeline('feature-extraction', model, {
     quantized: true,

@@ -9,6 +9,8 @@ export interface WorkerSetup {
   modelDirs: string[];
   /** where an allowed download keeps the model (<dataDir>/models) */
   downloadDir: string;
+  /** the model hub downloads come from (default https://huggingface.co/) */
+  modelHost?: string;
 }
 
 export type WorkerRequest =

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Endpoint, SemanticMatch, SemanticSettings } from '../../../shared/api/dto';
+import type { Endpoint, SemanticEntryInfo, SemanticMatch, SemanticSettings } from '../../../shared/api/dto';
 import type { EventHub } from '../admin/event-hub';
 import type { ExactCache } from '../cache/exact-cache';
 import { createEmbedWorkerClient } from '../embed/embed-worker-client';
@@ -39,6 +39,7 @@ export interface SemanticCacheDeps {
   log: Logger;
   dataDir: string;
   modelDirs?: string[];
+  modelHost?: string;
   verifier?: VerifierModel;
 }
 
@@ -51,7 +52,7 @@ const bucketOf = (embedder: string, contextKey: string) => `${embedder}|${contex
 export function createSemanticCache(deps: SemanticCacheDeps) {
   const downloadDir = join(deps.dataDir, 'models');
   const worker = createEmbedWorkerClient(
-    { modelDirs: deps.modelDirs ?? [RESOURCE_MODELS, downloadDir], downloadDir },
+    { modelDirs: deps.modelDirs ?? [RESOURCE_MODELS, downloadDir], downloadDir, modelHost: deps.modelHost },
     (progress) => deps.events.publish({ type: 'embedder', action: 'progress', ...progress }),
     (err) => deps.log.error('embed worker failed', { err }),
   );
@@ -185,6 +186,12 @@ export function createSemanticCache(deps: SemanticCacheDeps) {
       meta.set(entryId, { text: prepared.text, minSimilarity: null, bucket });
       deps.store.enqueue(() => deps.repo.insert({ entryId, ...prepared }));
       void worker.add([{ bucket, id: entryId, vector: prepared.vector }]).catch((err) => deps.log.error('semantic index add failed', { err }));
+    },
+
+    describe(entryId: string): SemanticEntryInfo | null {
+      const r = deps.repo.get(entryId);
+      if (!r) return null;
+      return { text: r.text, embedder: r.vector ? r.embedder : null, minSimilarity: r.minSimilarity, wrongReports: r.wrongReports, lastSimilarity: r.lastSimilarity };
     },
 
     recordHit(entryId: string, similarity: number) {

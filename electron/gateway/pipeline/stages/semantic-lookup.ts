@@ -12,9 +12,17 @@ export const semanticLookup: Stage = {
     const project = ctx.project;
     if (!project?.semantic.enabled || c.status !== 'miss' || !c.namespace || !ctx.body) return;
     if (c.directive === 'refresh') return;
-    const result = await deps.semantic.lookup({
-      project: project.slug, settings: project.semantic, namespace: c.namespace, endpoint: ctx.endpoint, body: ctx.body,
-    });
+    let result;
+    try {
+      result = await deps.semantic.lookup({
+        project: project.slug, settings: project.semantic, namespace: c.namespace, endpoint: ctx.endpoint, body: ctx.body,
+      });
+    } catch (err) {
+      // a missing model or a failed provider call costs the cache its semantic layer, never the request
+      deps.log.warn('semantic lookup failed', { project: project.slug, traceId: ctx.id, err });
+      c.reason = `semantic layer unavailable: ${(err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 300)}`;
+      return failIfOnly(ctx);
+    }
     c.semantic = result.prepared;
     if (!result.hit) {
       c.reason = `semantic: ${result.reason}`;

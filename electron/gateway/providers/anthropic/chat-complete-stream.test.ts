@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ChatStreamAccumulator } from '../../stream/chat-stream';
+import { translateMessage } from './chat-complete';
 import { AnthropicStreamTranslator } from './chat-complete-stream';
 
 type Json = Record<string, unknown>;
@@ -56,7 +57,7 @@ describe('Anthropic SSE → OpenAI chunks', () => {
     for (const c of json) expect(c).toMatchObject({ id: 'msg_01', object: 'chat.completion.chunk', created: 1700000000, model: 'claude-sonnet-4-5-20250929' });
     const deltas = json.filter((c) => (c.choices as Json[]).length > 0).map((c) => (c.choices as Json[])[0]!);
     expect(deltas.map((d) => d.delta)).toEqual([
-      { role: 'assistant', content: '', refusal: null },
+      { role: 'assistant', content: null, refusal: null },
       { content: 'Let me ' },
       { content: 'check.' },
       { tool_calls: [{ index: 0, id: 'toolu_A', type: 'function', function: { name: 'get_weather', arguments: '' } }] },
@@ -134,5 +135,46 @@ describe('Anthropic SSE → OpenAI chunks', () => {
       + ev('some_future_event', { x: 1 }) + 'event: content_block_delta\ndata: {oops\n\n' + 'data: null\n\n'));
     expect(out).toBe('');
     expect(t.malformed).toBe(2);
+  });
+});
+
+describe('stream and whole answer agree', () => {
+  const block = fc.oneof(
+    fc.record({ type: fc.constant('text' as const), text: fc.string({ minLength: 1, maxLength: 30 }) }),
+    fc.record({ type: fc.constant('tool_use' as const), id: fc.stringMatching(/^toolu_[a-z0-9]{4}$/), name: fc.stringMatching(/^[a-z_]{1,8}$/),
+      input: fc.dictionary(fc.stringMatching(/^[a-z]{1,5}$/), fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean()), { maxKeys: 3 }) }),
+  );
+
+  /** The events the Messages API sends for a message, text and JSON cut into pieces of `size`. */
+  function toEvents(content: Array<Json & { type: string }>, stopReason: string, size: number): string {
+    const cut = (s: string) => Array.from({ length: Math.ceil(s.length / size) }, (_, i) => s.slice(i * size, (i + 1) * size));
+    let out = ev('message_start', { message: { id: 'msg_p', model: 'claude-x', content: [], usage: { input_tokens: 7, output_tokens: 1 } } });
+    content.forEach((b, index) => {
+      out += ev('content_block_start', { index, content_block: b.type === 'text' ? { type: 'text', text: '' } : { ...b, input: {} } });
+      const deltas = b.type === 'text' ? cut(b.text as string).map((text) => ({ type: 'text_delta', text }))
+        : cut(Object.keys(b.input as Json).length ? JSON.stringify(b.input) : '').map((partial_json) => ({ type: 'input_json_delta', partial_json }));
+      for (const delta of deltas) out += ev('content_block_delta', { index, delta });
+      out += ev('content_block_stop', { index });
+    });
+    return out + ev('message_delta', { delta: { stop_reason: stopReason }, usage: { output_tokens: 9 } }) + ev('message_stop', {});
+  }
+
+  it('the streamed chunks, reassembled, equal the translated whole message', () => {
+    fc.assert(fc.property(fc.array(block, { minLength: 1, maxLength: 4 }), fc.constantFrom('end_turn', 'tool_use', 'max_tokens'), fc.integer({ min: 1, max: 7 }),
+      (content, stopReason, size) => {
+        const whole = translateMessage({ id: 'msg_p', model: 'claude-x', content, stop_reason: stopReason, usage: { input_tokens: 7, output_tokens: 9 } }, 'm', 0);
+        const acc = new ChatStreamAccumulator(false);
+        acc.push(Buffer.from(translate(toEvents(content, stopReason, size))));
+        const streamed = acc.toCompletion();
+        const w = (whole.choices as Json[])[0]!;
+        const s = (streamed.choices as Json[])[0]!;
+        expect(s.finish_reason).toBe(w.finish_reason);
+        const wm = w.message as Json;
+        const sm = s.message as Json;
+        expect(sm.content).toBe(wm.content);
+        const calls = (m: Json) => ((m.tool_calls ?? []) as Json[]).map((c) => ({ id: c.id, fn: (c.function as Json).name, args: JSON.parse((c.function as Json).arguments as string) as unknown }));
+        expect(calls(sm)).toEqual(calls(wm));
+        expect(streamed.usage).toEqual(whole.usage);
+      }), { seed: 11, numRuns: 150 });
   });
 });

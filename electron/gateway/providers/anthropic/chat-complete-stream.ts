@@ -1,13 +1,10 @@
+import { isRecord } from '../../cost/pricing';
 import { SseSplitter } from '../../stream/sse-splitter';
 import type { StreamTranslator } from '../adapter';
 import { toFinishReason, toOpenAIUsage } from './chat-complete';
 import { toOpenAIErrorFields } from './error';
 
 type Json = Record<string, unknown>;
-
-function isRecord(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 interface ToolBlock { toolIndex: number; hasArgs: boolean }
 
@@ -76,7 +73,8 @@ export class AnthropicStreamTranslator implements StreamTranslator {
     if (typeof message.id === 'string') this.id = message.id;
     if (typeof message.model === 'string') this.model = message.model;
     if (isRecord(message.usage)) this.usage = { ...message.usage };
-    return this.chunk({ role: 'assistant', content: '', refusal: null });
+    // content null, not '': a tool-only answer streams as OpenAI's does and reassembles to content: null
+    return this.chunk({ role: 'assistant', content: null, refusal: null });
   }
 
   private onBlockStart(obj: Json): string {

@@ -1,3 +1,4 @@
+import { isRecord } from '../../cost/pricing';
 import { badRequest } from '../../errors';
 import { toAnthropicMessages } from './content';
 
@@ -5,10 +6,6 @@ type Json = Record<string, unknown>;
 
 /** When neither the client nor the pricing table gives an output limit (an unknown model). */
 export const FALLBACK_MAX_TOKENS = 4096;
-
-function isRecord(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function readMaxTokens(body: Json, modelMaxOutput: number | null): number {
   const given = body.max_completion_tokens ?? body.max_tokens;

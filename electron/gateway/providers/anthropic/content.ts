@@ -1,3 +1,4 @@
+import { isRecord } from '../../cost/pricing';
 import { badRequest } from '../../errors';
 
 type Json = Record<string, unknown>;
@@ -12,10 +13,6 @@ export interface AnthropicMessage {
 
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
 const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
-
-function isRecord(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Anthropic's prompt-caching marker, passed through when a client sets it (the LiteLLM convention). */
 function withCacheControl(block: AnthropicBlock, part: Json): AnthropicBlock {

@@ -1,0 +1,100 @@
+// npm run eval:semantic -- --pairs FILE.jsonl [--strictness balanced] [--embedder auto] [--isolated] [--held-out]
+// Caches each pair's `a` and looks up its `b` through the gateway's own semantic cache (embed worker, index,
+// context key, verifier, guards), at the default settings unless flags say otherwise. The last line printed is
+// one JSON object: precision, recall (= hitRate), falseHitRate, pairsPerSec, and the counts behind them.
+//   --isolated  each pair in its own namespace (pure pair decisions); default: all `a`s share one namespace,
+//               so a `b` may also hit another pair's `a`, which counts as a false hit
+//   --held-out  only the pairs of the verifier's held-out split (the numbers that were not trained on)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { SemanticSettings, SemanticStrictness } from '../../shared/api/dto';
+import { createEventHub } from '../../electron/gateway/admin/event-hub';
+import { buildCacheKey } from '../../electron/gateway/cache/cache-key';
+import { createExactCache } from '../../electron/gateway/cache/exact-cache';
+import { createLogger } from '../../electron/gateway/log';
+import { createProviderSettings } from '../../electron/gateway/providers/provider-settings';
+import { createSemanticCache } from '../../electron/gateway/semantic/semantic-cache';
+import { STRICTNESS_LEVELS } from '../../electron/gateway/semantic/verifier';
+import { openStore } from '../../electron/gateway/store/db';
+import { createCacheRepo } from '../../electron/gateway/store/repos/cache-repo';
+import { createSemanticRepo } from '../../electron/gateway/store/repos/semantic-repo';
+import { createSettingsRepo } from '../../electron/gateway/store/repos/settings-repo';
+import { isHeldOut, readPairs } from './pairs';
+
+const { values: args } = parseArgs({ options: {
+  pairs: { type: 'string', multiple: true }, strictness: { type: 'string', default: 'balanced' },
+  embedder: { type: 'string', default: 'auto' }, isolated: { type: 'boolean', default: false },
+  'held-out': { type: 'boolean', default: false }, limit: { type: 'string' },
+} });
+if (!args.pairs?.length) {
+  console.error('usage: npm run eval:semantic -- --pairs FILE.jsonl [--pairs MORE.jsonl] [--strictness strict|balanced|loose] [--embedder auto|use-lite|transformers:<model>|provider:<model>] [--isolated] [--held-out]');
+  process.exit(2);
+}
+if (!STRICTNESS_LEVELS.includes(args.strictness as SemanticStrictness)) throw new Error('--strictness must be strict, balanced or loose');
+
+let pairs = args.pairs.flatMap((f) => readPairs(f));
+if (args['held-out']) pairs = pairs.filter((p) => isHeldOut(p));
+if (args.limit) pairs = pairs.slice(0, Number(args.limit));
+
+const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-eval-'));
+const log = createLogger(() => undefined);
+const store = openStore(dataDir, (err) => console.error(err));
+const cacheRepo = createCacheRepo(store.db);
+const exactCache = createExactCache(store, cacheRepo, Date.now);
+const events = createEventHub();
+const providers = createProviderSettings({ dataDir, settings: createSettingsRepo(store.db), env: process.env });
+const semantic = createSemanticCache({ store, repo: createSemanticRepo(store.db), exactCache, providers, events, log, dataDir });
+const settings: SemanticSettings = { enabled: true, strictness: args.strictness as SemanticStrictness, embedder: args.embedder!, allowModelDownload: false };
+const project = 'eval';
+const namespaceOf = (i: number) => (args.isolated ? `eval:${i}` : 'eval:v1');
+const bodyOf = (text: string) => ({ model: 'eval-model', messages: [{ role: 'user', content: text }], temperature: 0 });
+
+const started = performance.now();
+// 1. cache every `a`, exactly as a miss is stored by cache-store + semantic-store
+for (const [i, p] of pairs.entries()) {
+  const namespace = namespaceOf(i);
+  const body = bodyOf(p.a);
+  const key = buildCacheKey(namespace, 'chat.completions', body);
+  if (exactCache.get(key)) continue;
+  const r = await semantic.lookup({ project, settings, namespace, endpoint: 'chat.completions', body });
+  if (!r.prepared) continue;
+  exactCache.set({
+    id: key, project, namespace, endpoint: 'chat.completions', model: 'eval-model', prompt: p.a, requestJson: JSON.stringify(body),
+    responseBody: Buffer.from(JSON.stringify({ answer: p.a })), usageJson: null, costUsd: null, tags: [], createdAt: Date.now(), expiresAt: null,
+  });
+  semantic.store(key, r.prepared);
+}
+// 2. look up every `b`
+let tp = 0; let hitsOnDifferent = 0; let wrongEntry = 0; let positives = 0; let negatives = 0;
+for (const [i, p] of pairs.entries()) {
+  if (p.same) positives++; else negatives++;
+  const namespace = namespaceOf(i);
+  const body = bodyOf(p.b);
+  // an identical prompt is the exact layer's hit, which answers before the semantic layer is asked
+  const exact = exactCache.get(buildCacheKey(namespace, 'chat.completions', body));
+  const matched = exact ? exact.prompt : await semantic.lookup({ project, settings, namespace, endpoint: 'chat.completions', body })
+    .then((r) => (r.hit ? r.match.prompt : null));
+  if (matched === null) continue;
+  if (!p.same) hitsOnDifferent++;
+  else if (matched === p.a) tp++;
+  else wrongEntry++;
+}
+const seconds = (performance.now() - started) / 1000;
+await semantic.close();
+events.close();
+store.close();
+rmSync(dataDir, { recursive: true, force: true });
+
+const falseHits = hitsOnDifferent + wrongEntry;
+const round = (x: number) => Math.round(x * 10000) / 10000;
+const result = {
+  pairs: pairs.length, positives, negatives, strictness: settings.strictness, embedder: settings.embedder,
+  namespace: args.isolated ? 'per pair' : 'shared', heldOutOnly: args['held-out'],
+  hits: tp + falseHits, truePositives: tp, falseHits, hitsOnDifferentPairs: hitsOnDifferent, hitsOnAnotherEntry: wrongEntry,
+  precision: round(tp + falseHits ? tp / (tp + falseHits) : 1), recall: round(positives ? tp / positives : 0),
+  hitRate: round(positives ? tp / positives : 0), falseHitRate: round(negatives ? hitsOnDifferent / negatives : 0),
+  pairsPerSec: round(pairs.length / seconds),
+};
+console.log(JSON.stringify(result));
