@@ -123,6 +123,7 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
       if (!p) throw notFound(`Project ${slug}`);
       if (p.semantic.enabled && patch.semantic) deps.semantic.warm(p.slug, p.semantic);
       if (patch.budget && 'velocityUsdPerMin' in patch.budget) deps.budgets.velocity.reset(slug);
+      if (patch.budget && ('dailyUsd' in patch.budget || 'monthlyUsd' in patch.budget || 'timeZone' in patch.budget)) deps.budgets.capsChanged(p);
       return withSpend(p, totals());
     },
     /** spend, holds, remaining budget and next reset of one project */

@@ -199,6 +199,14 @@ export function createBudgetLedger(opts: { repo: BudgetRepo; store: Store; now: 
       persist(b, 0);
     },
 
+    /** Lowers the alerted mark (a raised cap): the thresholds above it can be sent again this period. */
+    rearm(b: Bucket, threshold: number) {
+      if (threshold >= b.alerted) return;
+      b.alerted = threshold;
+      const id: BucketId = { project: b.project, scope: b.scope, scopeKey: b.scopeKey, period: b.period };
+      store.enqueue(() => repo.setAlerted(id, threshold));
+    },
+
     /** A bucket as it stands now (loaded on demand). */
     bucket(project: string, scope: BudgetScope, scopeKey: string, kind: PeriodKind, periods: Periods): Bucket {
       const period = kind === 'daily' ? `d:${periods.day}` : `m:${periods.month}`;
