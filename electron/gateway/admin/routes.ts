@@ -47,6 +47,7 @@ const ROUTES: Route[] = [
   { method: 'PATCH', pattern: /^\/admin\/v1\/settings$/, handler: (m, { body }) => m.patchSettings(body as Partial<GatewaySettings>) },
   { method: 'GET', pattern: /^\/admin\/v1\/providers$/, handler: (m) => m.listProviders() },
   { method: 'PUT', pattern: /^\/admin\/v1\/providers\/([^/]+)$/, handler: (m, { params, body }) => m.updateProvider(params[0]!, body as ProviderUpdate) },
+  { method: 'DELETE', pattern: /^\/admin\/v1\/providers\/([^/]+)$/, handler: (m, { params }) => m.removeProvider(params[0]!) },
   { method: 'GET', pattern: /^\/admin\/v1\/aliases$/, handler: (m) => m.listAliases() },
   { method: 'PUT', pattern: /^\/admin\/v1\/aliases\/([^/]+)$/, handler: (m, { params, body }) => m.putAlias(params[0]!, body as AliasPut) },
   { method: 'DELETE', pattern: /^\/admin\/v1\/aliases\/([^/]+)$/, handler: (m, { params }) => m.deleteAlias(params[0]!) },
