@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { RoutingDecision, Trace, TraceAttempt, TraceDetail } from '../../../../../shared/api/dto';
+import type { RoutingDecision, SemanticMatch, Trace, TraceAttempt, TraceDetail } from '../../../../../shared/api/dto';
 import type { PriceLookup } from '../../../../../shared/api/dashboard';
 import { formatUsd } from '../../../../../shared/cost';
 import { HeadersTable } from '../../../components/headers-table';
@@ -7,21 +7,16 @@ import { JsonView } from '../../../components/json-view';
 import { formatCount, formatDateTime, formatMs } from '../../../lib/format';
 import { useAppStore } from '../../../store';
 import { buildCostMath } from '../cost-math';
-import { lookupPrice } from '../trace-actions';
+import { lookupPrice, reportWrongHit } from '../trace-actions';
+import { describeError } from '../../../lib/describe-error';
 import { tracesSelectors } from '../traces-selectors';
 import { CacheBadge } from './cache-badge';
 import { StageBar } from './stage-bar';
 import { statusClass } from './traces-table';
 
-/** Semantic-cache fields, shown when the gateway sends them. */
-interface TraceExtras {
-  cacheSimilarity?: number | null;
-}
-
 export function TraceDetailPane({ trace, onClose }: { trace: Trace; onClose(): void }) {
   const load = useAppStore(tracesSelectors.detail);
   const detail = load.state === 'loaded' && load.id === trace.id ? load.detail : null;
-  const extras = trace as Trace & TraceExtras;
   return (
     <aside className="detail" aria-label="Request detail">
       <header className="detail-head">
@@ -49,7 +44,7 @@ export function TraceDetailPane({ trace, onClose }: { trace: Trace; onClose(): v
               <Row label="Provider">{trace.provider ?? '—'}</Row>
               <Row label="Cache">
                 <CacheBadge trace={trace} /> {trace.cacheReason && <span className="dim small">{trace.cacheReason}</span>}
-                {typeof extras.cacheSimilarity === 'number' && <span className="dim small"> similarity {extras.cacheSimilarity.toFixed(3)}</span>}
+                {trace.cacheSimilarity !== null && <span className="dim small"> similarity {trace.cacheSimilarity.toFixed(3)}</span>}
               </Row>
               <Row label="Tokens" testId="detail-tokens">
                 {formatCount(trace.promptTokens)} in · {formatCount(trace.cachedTokens ?? 0)} cached ·{' '}
@@ -83,6 +78,11 @@ export function TraceDetailPane({ trace, onClose }: { trace: Trace; onClose(): v
             </tbody>
           </table>
         </Section>
+        {detail?.cacheMatch && (
+          <Section title="Semantic match">
+            <SemanticMatchView match={detail.cacheMatch} />
+          </Section>
+        )}
         <Section title="Cost math">
           <CostMathView trace={trace} />
         </Section>
@@ -232,6 +232,43 @@ function RoutingView({ routing }: { routing: RoutingDecision }) {
         )}
       </tbody>
     </table>
+  );
+}
+
+function SemanticMatchView({ match }: { match: SemanticMatch }) {
+  const showToast = useAppStore((s) => s.showToast);
+  const [isReported, setReported] = useState(false);
+  const report = (): void => {
+    reportWrongHit(match.entryId, match.similarity).then(
+      () => {
+        setReported(true);
+        showToast('Reported: this entry now needs a closer match to answer.');
+      },
+      (e: unknown) => showToast(describeError(e), 'error'),
+    );
+  };
+  return (
+    <>
+      <table className="kv">
+        <tbody>
+          <tr><th>Cached prompt</th><td>{match.prompt}</td></tr>
+          <tr><th>Similarity</th><td className="mono">{match.similarity.toFixed(3)}</td></tr>
+          <tr>
+            <th>Verifier</th>
+            <td className="mono">
+              {match.probability.toFixed(2)} <span className="dim">≥ {match.threshold.toFixed(2)} needed</span>
+            </td>
+          </tr>
+          <tr><th>Embedder</th><td className="mono dim small">{match.embedder}</td></tr>
+        </tbody>
+      </table>
+      <div className="form-actions">
+        <button type="button" className="button danger" onClick={report} disabled={isReported}>
+          {isReported ? 'Reported' : 'Wrong answer for this prompt'}
+        </button>
+        <span className="dim small">tightens this entry so a prompt this far away no longer matches</span>
+      </div>
+    </>
   );
 }
 
