@@ -183,6 +183,7 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
       // validated where the registry of kinds lives
       return deps.providers.update(id, patch, ownPorts());
     },
+    removeProvider(id: string) { return deps.providers.remove(id); },
     spend(groupBy: string, filter: { project?: string; from?: string; to?: string }) {
       if (!GROUPS.has(groupBy as SpendGroupBy)) throw badRequest('groupBy must be project, day, user, feature or model.', 'groupBy');
       deps.store.flush();
