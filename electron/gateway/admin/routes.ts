@@ -62,6 +62,11 @@ const ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/admin\/v1\/cache\/delete$/, handler: (m, { body }) => m.deleteCacheEntries(body) },
 ];
 
+/** Method and path pattern of every route (the fuzz tests walk all of them, including ones added later). */
+export function listAdminRoutes(): Array<{ method: string; pattern: RegExp; sse: boolean }> {
+  return ROUTES.map((r) => ({ method: r.method, pattern: r.pattern, sse: r.sse === true }));
+}
+
 export function matchAdminRoute(method: string, pathname: string) {
   for (const r of ROUTES) {
     if (r.method !== method) continue;
