@@ -89,20 +89,18 @@ export function buildMessagesBody(body: Json, model: string, stream: boolean, mo
   const tools = toTools(body.tools);
   const choice = toToolChoice(body.tool_choice, body.parallel_tool_calls);
   const json = toJsonTool(body.response_format, Boolean(tools?.length));
+  // Anthropic refuses tool_use/tool_result blocks without tool definitions, where OpenAI takes the history as it
+  // is: without tools, the history's tools are declared but may not be called, as OpenAI would behave
+  const past = tools?.length ? [] : listUsedTools(messages).map((name) => ({ name, input_schema: { type: 'object' } }));
   if (json) {
-    out.tools = [json.tool];
+    out.tools = [json.tool, ...past];
     out.tool_choice = json.choice;
   } else if (tools && tools.length > 0) {
     out.tools = tools;
     if (choice) out.tool_choice = choice;
-  } else {
-    const past = listUsedTools(messages);
-    if (past.length > 0) {
-      // Anthropic refuses tool_use/tool_result blocks without tool definitions, where OpenAI takes the history
-      // as it is; the tools of the history are declared, and none may be called, as OpenAI would without tools
-      out.tools = past.map((name) => ({ name, input_schema: { type: 'object' } }));
-      out.tool_choice = { type: 'none' };
-    }
+  } else if (past.length > 0) {
+    out.tools = past;
+    out.tool_choice = { type: 'none' };
   }
   if (stream) out.stream = true;
   return out;
