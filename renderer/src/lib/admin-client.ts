@@ -201,6 +201,10 @@ export function createAdminClient(options: AdminClientOptions = {}) {
 
     getCacheEntry: (id: string, signal?: AbortSignal) => getJson<CacheEntryDetail>(ADMIN_ROUTES.cacheEntry(id), signal),
 
+    /** a semantic hit on this entry was wrong: the entry then needs a closer match (answers its new bar) */
+    reportWrongHit: (id: string, similarity?: number) =>
+      sendJson<{ id: string; minSimilarity: number }>('POST', ADMIN_ROUTES.cacheEntryWrong(id), similarity === undefined ? {} : { similarity }),
+
     deleteCacheEntries: (ids: string[]) => sendJson<{ removed: number }>('POST', DASHBOARD_ROUTES.cacheDelete, { ids }),
 
     /** with `dryRun: true` only counts what the filter matches */

@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react';
-import type { RoutingDecision, Trace, TraceAttempt, TraceDetail } from '../../../../../shared/api/dto';
+import type { RoutingDecision, SemanticMatch, Trace, TraceAttempt, TraceDetail } from '../../../../../shared/api/dto';
 import type { PriceLookup } from '../../../../../shared/api/dashboard';
 import { formatUsd } from '../../../../../shared/cost';
 import { HeadersTable } from '../../../components/headers-table';
+import { getAdminClient } from '../../../lib/admin-client';
+import { describeError } from '../../../lib/describe-error';
 import { JsonView } from '../../../components/json-view';
 import { formatCount, formatDateTime, formatMs } from '../../../lib/format';
 import { useAppStore } from '../../../store';
@@ -51,6 +53,7 @@ export function TraceDetailPane({ trace, onClose }: { trace: Trace; onClose(): v
                 <CacheBadge trace={trace} /> {trace.cacheReason && <span className="dim small">{trace.cacheReason}</span>}
                 {typeof extras.cacheSimilarity === 'number' && <span className="dim small"> similarity {extras.cacheSimilarity.toFixed(3)}</span>}
               </Row>
+              {detail?.cacheMatch && <Row label="Matched" testId="detail-semantic-match"><SemanticMatchView match={detail.cacheMatch} /></Row>}
               <Row label="Tokens" testId="detail-tokens">
                 {formatCount(trace.promptTokens)} in · {formatCount(trace.cachedTokens ?? 0)} cached ·{' '}
                 {formatCount(trace.completionTokens)} out
@@ -232,6 +235,36 @@ function RoutingView({ routing }: { routing: RoutingDecision }) {
         )}
       </tbody>
     </table>
+  );
+}
+
+/** Which cached prompt a semantic hit matched and why it passed; lets the user report it wrong. */
+function SemanticMatchView({ match }: { match: SemanticMatch }) {
+  const [state, setState] = useState<{ kind: 'idle' | 'sending' } | { kind: 'done'; minSimilarity: number } | { kind: 'error'; message: string }>({ kind: 'idle' });
+  const report = async () => {
+    setState({ kind: 'sending' });
+    try {
+      const r = await getAdminClient().reportWrongHit(match.entryId, match.similarity);
+      setState({ kind: 'done', minSimilarity: r.minSimilarity });
+    } catch (error) {
+      setState({ kind: 'error', message: describeError(error) });
+    }
+  };
+  return (
+    <>
+      <span className="mono">“{match.prompt}”</span>
+      <div className="dim small">
+        similarity {match.similarity.toFixed(3)} · verifier {match.probability.toFixed(3)} ≥ {match.threshold.toFixed(3)} · {match.embedder}
+      </div>
+      {state.kind === 'done' ? (
+        <div className="small">Reported: this entry now needs similarity ≥ {state.minSimilarity.toFixed(3)}.</div>
+      ) : (
+        <button type="button" className="small" disabled={state.kind === 'sending'} onClick={() => void report()}>
+          Wrong answer? Mark this match wrong
+        </button>
+      )}
+      {state.kind === 'error' && <div className="error-box small">{state.message}</div>}
+    </>
   );
 }
 
