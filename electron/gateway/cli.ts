@@ -17,7 +17,8 @@ const USAGE = `Usage: npm run serve -- [--port 8686] [--admin-port 8687] [--data
 Environment:
   TOLLGATE_OPENAI_BASE_URL  upstream for OpenAI (default https://api.openai.com/v1)
   OPENAI_API_KEY            key used when a client sends none of its own
-  TOLLGATE_ADMIN_TOKEN      admin API token (default: a random one kept in <data-dir>/admin-token)`;
+  TOLLGATE_ADMIN_TOKEN      admin API token (default: a random one kept in <data-dir>/admin-token)
+  TOLLGATE_TIME_ZONE        IANA zone whose days and months budget caps count (default: the system's)`;
 
 function toPort(value: string | undefined, fallback: number, flag: string): number {
   if (value === undefined) return fallback;

@@ -48,8 +48,9 @@ export function App() {
 }
 
 function TopBar() {
-  const { status, health, page, projects } = useAppStore(
+  const { status, health, page, projects, embedder } = useAppStore(
     useShallow((s) => ({
+      embedder: navSelectors.embedderProgress(s),
       status: connectionSelectors.status(s),
       health: connectionSelectors.health(s),
       page: navSelectors.page(s),
@@ -76,6 +77,7 @@ function TopBar() {
         ))}
       </nav>
       <span className="spacer" />
+      {embedder && <span className="dim small ellipsis embedder" title="The semantic cache's embedding model">{embedder}</span>}
       {projects.length > 0 && (
         <span className="dim mono" title="Spent today, all projects">
           today <span className="strong">{formatUsd(todayUsd)}</span>

@@ -352,6 +352,8 @@ export interface SpendRow {
   unpricedRequests: number;
   promptTokens: number;
   completionTokens: number;
+  /** what routing (complexity tiers, budget downgrades) saved against the requested models (always sent by the gateway) */
+  routingSavedUsd?: number;
 }
 
 export interface GatewaySettings {

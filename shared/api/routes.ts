@@ -18,6 +18,11 @@ export const ADMIN_ROUTES = {
   settings: `${ADMIN_PREFIX}/settings`,
   providers: `${ADMIN_PREFIX}/providers`,
   provider: (id: string) => `${ADMIN_PREFIX}/providers/${encodeURIComponent(id)}`,
+  aliases: `${ADMIN_PREFIX}/aliases`,
+  alias: (name: string) => `${ADMIN_PREFIX}/aliases/${encodeURIComponent(name)}`,
+  projectAliases: (slug: string) => `${ADMIN_PREFIX}/projects/${encodeURIComponent(slug)}/aliases`,
+  projectAlias: (slug: string, name: string) => `${ADMIN_PREFIX}/projects/${encodeURIComponent(slug)}/aliases/${encodeURIComponent(name)}`,
+  projectRouting: (slug: string) => `${ADMIN_PREFIX}/projects/${encodeURIComponent(slug)}/routing`,
 } as const;
 
 export interface TraceQuery {

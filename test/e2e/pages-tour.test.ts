@@ -67,6 +67,11 @@ it('every page shows the same traffic: traces, overview charts, projects, cache,
   // the key is write-only: the page says one is set and never shows it
   expect(await d.page.content()).not.toContain('sk-gateway-key');
   await screenshot(d.page, 'tour-settings');
+  // the open page is in the fragment and the token in this tab's session: a reload comes back here, still live
+  expect(new URL(d.page.url()).hash).toBe('#p=settings');
+  await d.page.reload();
+  await d.page.getByRole('status').filter({ hasText: 'live' }).waitFor();
+  await d.page.getByRole('form', { name: 'Provider openai' }).waitFor();
 
   await d.page.keyboard.press('?');
   await d.page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();

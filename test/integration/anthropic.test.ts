@@ -186,6 +186,18 @@ describe('OpenAI SDK → anthropic/<model>', () => {
     expect(last().body.tool_choice).toEqual({ type: 'auto', disable_parallel_tool_use: true });
   });
 
+  it('answers response_format json_schema with JSON content, whole and streamed', async () => {
+    const response_format = { type: 'json_schema' as const, json_schema: { name: 'lookup', schema: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] } } };
+    const whole = await client.chat.completions.parse({ model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user', content: 'Lima' }], response_format });
+    expect(whole.choices[0]!.finish_reason).toBe('stop');
+    expect(whole.choices[0]!.message.parsed).toEqual({ query: 'Lima' });
+    expect(last().body).toMatchObject({ tools: [{ name: 'tollgate_json_response', input_schema: response_format.json_schema.schema }], tool_choice: { type: 'tool', name: 'tollgate_json_response' } });
+
+    const streamed = await client.chat.completions.stream({ model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user', content: 'Quito' }], response_format }).finalChatCompletion();
+    expect(streamed.choices[0]!.message.content).toBe('{"query":"Quito"}');
+    expect(streamed.choices[0]!.message.tool_calls ?? []).toEqual([]);
+  });
+
   it('passes cache_control through, so a repeated long prefix is read from the prompt cache and billed at the cache price', async () => {
     const system = [{ type: 'text', text: 'Rules. '.repeat(700), cache_control: { type: 'ephemeral' } }];
     const ask = () => client.chat.completions.create({

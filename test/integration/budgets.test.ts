@@ -169,6 +169,19 @@ describe('alerts', () => {
     const last = alerts[2]!;
     expect(last.type === 'budget-alert' && last.resetAt).toBe(Date.parse('2026-06-11T00:00:00Z'));
   });
+
+  it('a raised cap re-arms the thresholds the spend is now below', async () => {
+    const perCall = costOf(1, 100);
+    await createProject('raised', { dailyUsd: perCall * 1.1 });
+    const client = t.client({ project: 'raised' });
+    const { events, stop } = collectEvents();
+    await client.chat.completions.create(ask('r1'), { headers: usageHeader(1, 100) }); // 91 %: 50 and 80
+    await setBudget('raised', { dailyUsd: perCall * 4 }); // now 25 %
+    await client.chat.completions.create(ask('r2'), { headers: usageHeader(1, 100) }); // 50 % of the new cap
+    stop();
+    const thresholds = events.filter((e) => e.type === 'budget-alert' && e.project === 'raised').map((e) => e.type === 'budget-alert' && e.threshold);
+    expect(thresholds).toEqual([50, 80, 50]);
+  });
 });
 
 describe('admin API', () => {

@@ -170,3 +170,22 @@ describe('a model the provider does not have', () => {
     }
   });
 });
+
+describe('removing a provider', () => {
+  it('forgets an admin-added provider and its key; the default and env ones stay', async () => {
+    const gw = await startTestGateway({ env: { TOLLGATE_GROQ_BASE_URL: other.url } });
+    try {
+      await gw.admin('/admin/v1/providers/side', { method: 'PUT', body: { kind: 'openai-compatible', baseUrl: other.url, apiKey: 'side-key-000000' } });
+      expect((await gw.admin('/admin/v1/providers/side', { method: 'DELETE' })).body).toEqual({ removed: 1 });
+      const listed = await gw.admin<{ items: ProviderSettings[] }>('/admin/v1/providers');
+      expect(listed.body.items.map((p) => p.id)).toEqual(['openai', 'groq']);
+      const err = await catchApiError(gw.client().chat.completions.create({ model: 'side/x', messages: [{ role: 'user', content: 'x' }] }));
+      expect(err.status).toBe(404);
+      expect((await gw.admin('/admin/v1/providers/side', { method: 'DELETE' })).status).toBe(404);
+      expect((await gw.admin('/admin/v1/providers/openai', { method: 'DELETE' })).status).toBe(400);
+      expect((await gw.admin('/admin/v1/providers/groq', { method: 'DELETE' })).status).toBe(400);
+    } finally {
+      await gw.close();
+    }
+  });
+});

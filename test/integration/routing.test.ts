@@ -278,6 +278,9 @@ describe('cost-aware routing', () => {
     expect(s.routing!.complexity!.score).toBeGreaterThanOrEqual(0.4);
     expect(s.routing!.complexity!.signals).toEqual(expect.arrayContaining(['code']));
     expect(s.routingSavedUsd).toBeNull();
+
+    const spend = await t.admin<{ items: Array<{ key: string; routingSavedUsd: number; costUsd: number }> }>('/admin/v1/spend?groupBy=project&project=saver');
+    expect(spend.body.items[0]!.routingSavedUsd).toBeCloseTo(0.00329, 10);
   });
 
   it('projects without a rule are not re-routed', async () => {

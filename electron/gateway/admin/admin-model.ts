@@ -123,6 +123,7 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
       if (!p) throw notFound(`Project ${slug}`);
       if (p.semantic.enabled && patch.semantic) deps.semantic.warm(p.slug, p.semantic);
       if (patch.budget && 'velocityUsdPerMin' in patch.budget) deps.budgets.velocity.reset(slug);
+      if (patch.budget && ('dailyUsd' in patch.budget || 'monthlyUsd' in patch.budget || 'timeZone' in patch.budget)) deps.budgets.capsChanged(p);
       return withSpend(p, totals());
     },
     /** spend, holds, remaining budget and next reset of one project */
@@ -183,6 +184,7 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
       // validated where the registry of kinds lives
       return deps.providers.update(id, patch, ownPorts());
     },
+    removeProvider(id: string) { return deps.providers.remove(id); },
     spend(groupBy: string, filter: { project?: string; from?: string; to?: string }) {
       if (!GROUPS.has(groupBy as SpendGroupBy)) throw badRequest('groupBy must be project, day, user, feature or model.', 'groupBy');
       deps.store.flush();

@@ -48,6 +48,7 @@ const ROUTES: Route[] = [
   { method: 'PATCH', pattern: /^\/admin\/v1\/settings$/, handler: (m, { body }) => m.patchSettings(body as Partial<GatewaySettings>) },
   { method: 'GET', pattern: /^\/admin\/v1\/providers$/, handler: (m) => m.listProviders() },
   { method: 'PUT', pattern: /^\/admin\/v1\/providers\/([^/]+)$/, handler: (m, { params, body }) => m.updateProvider(params[0]!, body as ProviderUpdate) },
+  { method: 'DELETE', pattern: /^\/admin\/v1\/providers\/([^/]+)$/, handler: (m, { params }) => m.removeProvider(params[0]!) },
   { method: 'GET', pattern: /^\/admin\/v1\/aliases$/, handler: (m) => m.listAliases() },
   { method: 'PUT', pattern: /^\/admin\/v1\/aliases\/([^/]+)$/, handler: (m, { params, body }) => m.putAlias(params[0]!, body as AliasPut) },
   { method: 'DELETE', pattern: /^\/admin\/v1\/aliases\/([^/]+)$/, handler: (m, { params }) => m.deleteAlias(params[0]!) },
@@ -61,6 +62,11 @@ const ROUTES: Route[] = [
   { method: 'GET', pattern: /^\/admin\/v1\/pricing$/, handler: (m, { query: q }) => m.lookupPrice(str(q, 'model')) },
   { method: 'POST', pattern: /^\/admin\/v1\/cache\/delete$/, handler: (m, { body }) => m.deleteCacheEntries(body) },
 ];
+
+/** Method and path pattern of every route (the fuzz tests walk all of them, including ones added later). */
+export function listAdminRoutes(): Array<{ method: string; pattern: RegExp; sse: boolean }> {
+  return ROUTES.map((r) => ({ method: r.method, pattern: r.pattern, sse: r.sse === true }));
+}
 
 export function matchAdminRoute(method: string, pathname: string) {
   for (const r of ROUTES) {

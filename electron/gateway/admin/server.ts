@@ -46,16 +46,34 @@ function isTokenValid(header: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_ADMIN_BODY) throw new GatewayError(413, 'invalid_request_error', 'request_too_large', `Admin request bodies are limited to ${MAX_ADMIN_BODY} bytes.`);
-    chunks.push(chunk);
+const tooLarge = () => new GatewayError(413, 'invalid_request_error', 'request_too_large', `Admin request bodies are limited to ${MAX_ADMIN_BODY} bytes.`);
+
+/** Reads at most MAX_ADMIN_BODY; past that the rest is drained unread, so the client can still read its 413. */
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  if (Number(req.headers['content-length']) > MAX_ADMIN_BODY) {
+    req.resume();
+    return Promise.reject(tooLarge());
   }
-  if (size === 0) return {};
-  try { return JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_ADMIN_BODY) { chunks.push(chunk); return; }
+      req.off('data', onData);
+      req.resume();
+      reject(tooLarge());
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const raw = await readBody(req);
+  if (raw.length === 0) return {};
+  try { return JSON.parse(raw.toString('utf8')); } catch {
     throw badRequest('The request body is not valid JSON.', null, 'invalid_json');
   }
 }

@@ -3,7 +3,7 @@ import type { EventHub } from '../admin/event-hub';
 import type { Store } from '../store/db';
 import { createBudgetRepo, type BudgetScope } from '../store/repos/budget-repo';
 import type { ProjectRecord } from '../store/repos/projects-repo';
-import { raiseCapAlerts } from './alerts';
+import { ALERT_THRESHOLDS, raiseCapAlerts } from './alerts';
 import { createBudgetLedger, toUsd, type Bucket, type PeriodKind } from './ledger';
 import type { Periods } from './periods';
 import { createVelocityBreaker } from './velocity';
@@ -42,6 +42,19 @@ export function createBudgets(opts: { store: Store; events: EventHub; now: () =>
           type: 'budget-alert', project, period: 'velocity', threshold: 100, spentUsd: trip.usdLastMinute,
           capUsd: budget.velocityUsdPerMin, resetAt: trip.until, ts,
         });
+      }
+    },
+
+    /**
+     * After an admin changed the caps: thresholds the spend is now below are re-armed, so raising a $5 cap to $10
+     * with $5 spent sends the 80 % and 100 % alerts of the new cap when they come.
+     */
+    capsChanged(p: ProjectRecord) {
+      const periods = ledger.periodsOf(p.budget);
+      for (const [kind, cap] of [['daily', p.budget.dailyUsd], ['monthly', p.budget.monthlyUsd]] as const) {
+        const b = ledger.bucket(p.slug, 'project', '', kind, periods);
+        const percent = cap == null || cap <= 0 ? 0 : (toUsd(b.spent) / cap) * 100;
+        ledger.rearm(b, Math.max(0, ...ALERT_THRESHOLDS.filter((t) => t <= percent)));
       }
     },
 

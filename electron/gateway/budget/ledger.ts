@@ -123,8 +123,25 @@ export function createBudgetLedger(opts: { repo: BudgetRepo; store: Store; now: 
     store.enqueue(() => repo.add(id, toUsd(deltaNanos), alerted));
   }
 
+  /** The request's real cost replaces its hold. Returns the buckets whose spend grew (for alerts). */
+  function settle(r: Reservation, costUsd: number): Bucket[] {
+    if (r.done) return [];
+    r.done = true;
+    const o = openFor(r.project);
+    o.count--;
+    o.nanos -= r.nanos;
+    const cost = toNanos(costUsd);
+    for (const b of r.buckets) {
+      b.reserved -= r.nanos;
+      b.open--;
+      if (cost > 0) { b.spent += cost; persist(b, cost); }
+    }
+    return cost > 0 ? r.buckets : [];
+  }
+
   return {
     timeZoneOf,
+    settle,
     periodsOf(budget: ProjectBudget, ts = now()): Periods { return periodsAt(ts, timeZoneOf(budget)); },
 
     /** True when any money cap applies to this payer (no cap: nothing to reserve, spend is only recorded). */
@@ -162,25 +179,9 @@ export function createBudgetLedger(opts: { repo: BudgetRepo; store: Store; now: 
       return { reservation: { id: nextId++, project: p.project, nanos, buckets: lines.map((l) => l.bucket), done: false }, refusal };
     },
 
-    /** The request's real cost replaces its hold. Returns the buckets whose spend grew (for alerts). */
-    settle(r: Reservation, costUsd: number): Bucket[] {
-      if (r.done) return [];
-      r.done = true;
-      const o = openFor(r.project);
-      o.count--;
-      o.nanos -= r.nanos;
-      const cost = toNanos(costUsd);
-      for (const b of r.buckets) {
-        b.reserved -= r.nanos;
-        b.open--;
-        if (cost > 0) { b.spent += cost; persist(b, cost); }
-      }
-      return cost > 0 ? r.buckets : [];
-    },
-
     /** Nothing was spent (failure, abort before usage, unpriced answer): the hold goes back. */
     release(r: Reservation): void {
-      this.settle(r, 0);
+      settle(r, 0);
     },
 
     /** Spend of a request that needed no reservation (no cap was set): counted so a cap set later sees it. */
@@ -197,6 +198,14 @@ export function createBudgetLedger(opts: { repo: BudgetRepo; store: Store; now: 
       if (threshold <= b.alerted) return;
       b.alerted = threshold;
       persist(b, 0);
+    },
+
+    /** Lowers the alerted mark (a raised cap): the thresholds above it can be sent again this period. */
+    rearm(b: Bucket, threshold: number) {
+      if (threshold >= b.alerted) return;
+      b.alerted = threshold;
+      const id: BucketId = { project: b.project, scope: b.scope, scopeKey: b.scopeKey, period: b.period };
+      store.enqueue(() => repo.setAlerted(id, threshold));
     },
 
     /** A bucket as it stands now (loaded on demand). */

@@ -176,6 +176,19 @@ export function createProviderSettings(opts: {
     /** bumps on every change, so resolutions cached by it go stale */
     get version() { return version; },
     list(): ProviderSettings[] { return [...configured.values()].map(toSettings); },
+    /** forgets a provider added through the admin API, with its keys and headers */
+    remove(id: string): { removed: 1 } {
+      const p = configured.get(id);
+      if (!p) throw new GatewayError(404, 'not_found_error', 'not_found', `No provider "${id}" is set up.`);
+      if (id === DEFAULT_PROVIDER) throw badRequest('OpenAI is the default provider and cannot be removed; PUT another baseUrl or apiKey instead.', 'id');
+      if (p.source === 'env') throw badRequest(`${id} is set up by environment variables; unset them to remove it.`, 'id');
+      opts.settings.delete(`provider.${id}`);
+      for (const k of [id, `${id}:keys`, `${id}:headers`]) secrets.set(k, null);
+      configured.delete(id);
+      configuredList = null;
+      version++;
+      return { removed: 1 };
+    },
     update(id: string, patch: ProviderUpdate, ownPorts: number[]): ProviderSettings {
       checkUpdate(patch);
       const current = configured.get(id) ?? implicit.get(id);

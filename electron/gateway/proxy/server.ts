@@ -107,6 +107,12 @@ export function createProxyServer(deps: PipelineDeps, bindHost: string, timeouts
     active.set(req.socket, ctx);
     inFlight++;
     runPipeline(ctx, deps)
+      .then(() => {
+        // every request gets an answer: a stage that failed to send one must not leave the client hanging
+        if (ctx.headersSent || res.headersSent || res.writableEnded || res.destroyed || ctx.clientGone) return;
+        deps.log.error('pipeline finished without answering', { traceId: ctx.id, path: ctx.path.split('?')[0] });
+        sendError(res, new GatewayError(500, 'server_error', 'internal_error', 'Tollgate hit an internal error.'));
+      })
       .catch((err: unknown) => {
         deps.log.error('pipeline crashed', { traceId: ctx.id, err });
         if (!res.headersSent) sendError(res, new GatewayError(500, 'server_error', 'internal_error', 'Tollgate hit an internal error.'));

@@ -8,6 +8,7 @@ import type {
   Project,
   ProjectCreate,
   ProjectPatch,
+  ProjectUsage,
   ProviderSettings,
   ProviderUpdate,
   SpendGroupBy,
@@ -196,14 +197,16 @@ export function createAdminClient(options: AdminClientOptions = {}) {
 
     patchProject: (slug: string, patch: ProjectPatch) => sendJson<Project>('PATCH', ADMIN_ROUTES.project(slug), patch),
 
+    getProjectUsage: (slug: string, signal?: AbortSignal) => getJson<ProjectUsage>(ADMIN_ROUTES.projectUsage(slug), signal),
+
     listCacheEntries: (query: CacheEntryQuery = {}, signal?: AbortSignal) =>
       getJson<Page<CacheEntry>>(`${ADMIN_ROUTES.cacheEntries}${toQueryString(query)}`, signal),
 
     getCacheEntry: (id: string, signal?: AbortSignal) => getJson<CacheEntryDetail>(ADMIN_ROUTES.cacheEntry(id), signal),
 
-    /** a semantic hit on this entry was wrong: the entry then needs a closer match (answers its new bar) */
-    reportWrongHit: (id: string, similarity?: number) =>
-      sendJson<{ id: string; minSimilarity: number }>('POST', ADMIN_ROUTES.cacheEntryWrong(id), similarity === undefined ? {} : { similarity }),
+    /** a semantic hit answered the wrong question: the gateway tightens that entry's threshold */
+    reportWrongHit: (entryId: string, similarity?: number) =>
+      sendJson<{ id: string }>('POST', `${ADMIN_ROUTES.cacheEntry(entryId)}/wrong`, similarity === undefined ? {} : { similarity }),
 
     deleteCacheEntries: (ids: string[]) => sendJson<{ removed: number }>('POST', DASHBOARD_ROUTES.cacheDelete, { ids }),
 

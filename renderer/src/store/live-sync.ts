@@ -23,7 +23,7 @@ export function startLiveSync(store: AppStore = useAppStore, client: AdminClient
   const { signal } = current;
   store.getState().setTracesLoad('loading');
 
-  void client.subscribeEvents((event) => applyEvent(store, event), signal, {
+  void client.subscribeEvents((event) => applyEvent(store, client, event), signal, {
     onStatus: (status, error) => {
       store.getState().setConnectionStatus(status, error === undefined ? null : describeError(error));
       if (status === 'unauthorized') store.getState().setTracesLoad('error', describeError(error));
@@ -57,7 +57,7 @@ const REFRESH_DELAY_MS = 300;
 let projectsRefresh: ReturnType<typeof setTimeout> | undefined;
 let cacheRefresh: ReturnType<typeof setTimeout> | undefined;
 
-function applyEvent(store: AppStore, event: AdminEvent): void {
+function applyEvent(store: AppStore, client: AdminClient, event: AdminEvent): void {
   const state = store.getState();
   switch (event.type) {
     case 'trace':
@@ -65,7 +65,7 @@ function applyEvent(store: AppStore, event: AdminEvent): void {
       // a request to /p/<new-slug>/ creates its project on first use
       if (state.projectsLoad === 'loaded' && !state.projects.some((p) => p.slug === event.trace.project)) {
         clearTimeout(projectsRefresh);
-        projectsRefresh = setTimeout(() => void loadProjects(store), REFRESH_DELAY_MS);
+        projectsRefresh = setTimeout(() => void loadProjects(store, client), REFRESH_DELAY_MS);
       }
       break;
     case 'spend':
@@ -74,12 +74,21 @@ function applyEvent(store: AppStore, event: AdminEvent): void {
     case 'cache':
       if (state.page === 'cache') {
         clearTimeout(cacheRefresh);
-        cacheRefresh = setTimeout(() => void loadCacheEntries(false, store), REFRESH_DELAY_MS);
+        cacheRefresh = setTimeout(() => void loadCacheEntries(false, store, client), REFRESH_DELAY_MS);
+      }
+      break;
+    case 'embedder':
+      if (event.action === 'ready') {
+        if (state.embedderProgress !== null) state.showToast(`Semantic cache ready (${event.embedder}).`);
+        state.setEmbedderProgress(null);
+      } else {
+        const pct = event.progress === null ? '' : ` ${Math.round(event.progress)}%`;
+        state.setEmbedderProgress(`embedder: ${event.status} ${event.file}${pct}`);
       }
       break;
     case 'budget-alert':
       state.showToast(describeBudgetAlert(event), event.threshold >= 100 ? 'error' : 'info');
-      if (state.projectsLoad === 'loaded') void loadProjects(store);
+      if (state.projectsLoad === 'loaded') void loadProjects(store, client);
       break;
     default:
       break;

@@ -21,19 +21,23 @@ export interface NavSlice {
   page: PageId;
   isHelpOpen: boolean;
   toast: Toast | null;
+  /** the semantic cache's embedder while it downloads or loads its model; null when idle or ready */
+  embedderProgress: string | null;
+  setEmbedderProgress(text: string | null): void;
   setPage(page: PageId): void;
   setHelpOpen(isOpen: boolean): void;
   showToast(text: string, kind?: Toast['kind']): void;
   dismissToast(id?: number): void;
 }
 
-export const initialNavState = { page: 'traces' as PageId, isHelpOpen: false, toast: null as Toast | null };
+export const initialNavState = { page: 'traces' as PageId, isHelpOpen: false, toast: null as Toast | null, embedderProgress: null as string | null };
 
 let toastSeq = 0;
 
 export const createNavSlice: StateCreator<AppState, [], [], NavSlice> = (set) => ({
   ...initialNavState,
   setPage: (page) => set({ page }),
+  setEmbedderProgress: (embedderProgress) => set({ embedderProgress }),
   setHelpOpen: (isHelpOpen) => set({ isHelpOpen }),
   showToast: (text, kind = 'info') => set({ toast: { id: ++toastSeq, kind, text } }),
   // an id dismisses only that toast, so a timer for an old toast leaves a newer one alone
@@ -44,4 +48,5 @@ export const navSelectors = {
   page: (s: AppState) => s.page,
   isHelpOpen: (s: AppState) => s.isHelpOpen,
   toast: (s: AppState) => s.toast,
+  embedderProgress: (s: AppState) => s.embedderProgress,
 };

@@ -12,7 +12,8 @@ export function formatHeaderUsd(usd: number): string {
 /** Every answer says what happened to it, whichever stage produced it. */
 export function writeStandardHeaders(ctx: RequestContext, headers: Record<string, string>) {
   headers[HEADERS.TRACE_ID] = ctx.id;
-  headers[HEADERS.PROJECT] = ctx.projectSlug;
+  // the slug comes from the client and may be invalid (that is the 400); a header must still be writable
+  headers[HEADERS.PROJECT] = /^[\x21-\x7e]*$/.test(ctx.projectSlug) ? ctx.projectSlug : encodeURIComponent(ctx.projectSlug);
   headers[HEADERS.CACHE] = ctx.cache.status;
   if (ctx.cache.layer) headers[HEADERS.CACHE_LAYER] = ctx.cache.layer;
   if (ctx.cache.reason) headers[HEADERS.CACHE_REASON] = ctx.cache.reason;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ChatStreamAccumulator } from '../../stream/chat-stream';
 import { translateMessage } from './chat-complete';
 import { AnthropicStreamTranslator } from './chat-complete-stream';
+import { JSON_TOOL } from './json-mode';
 
 type Json = Record<string, unknown>;
 
@@ -115,6 +116,21 @@ describe('Anthropic SSE → OpenAI chunks', () => {
     const chunks = dataOf(translate(stream, [], false));
     expect(chunks.some((c) => c !== '[DONE]' && 'usage' in c)).toBe(false);
     expect(chunks.filter((c): c is Json => c !== '[DONE]').map((c) => (c.choices as Json[])[0]!.finish_reason)).toEqual([null, null, 'length']);
+  });
+
+  it('streams the response_format tool input as content, finished with stop', () => {
+    const stream = [
+      ev('message_start', { message: { id: 'msg_j', model: 'm', usage: { input_tokens: 5, output_tokens: 1 } } }),
+      ev('content_block_start', { index: 0, content_block: { type: 'tool_use', id: 'toolu_j', name: JSON_TOOL, input: {} } }),
+      ev('content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: '{"city":' } }),
+      ev('content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: '"Oslo"}' } }),
+      ev('content_block_stop', { index: 0 }),
+      ev('message_delta', { delta: { stop_reason: 'tool_use' }, usage: { output_tokens: 6 } }),
+      ev('message_stop', {}),
+    ].join('');
+    const acc = new ChatStreamAccumulator(false);
+    acc.push(Buffer.from(translate(stream)));
+    expect(acc.toCompletion().choices).toEqual([{ index: 0, logprobs: null, finish_reason: 'stop', message: { role: 'assistant', content: '{"city":"Oslo"}', refusal: null } }]);
   });
 
   it('turns an error event into one OpenAI error event and sends no [DONE]', () => {

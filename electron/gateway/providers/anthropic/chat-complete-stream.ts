@@ -3,10 +3,12 @@ import { SseSplitter } from '../../stream/sse-splitter';
 import type { StreamTranslator } from '../adapter';
 import { toFinishReason, toOpenAIUsage } from './chat-complete';
 import { toOpenAIErrorFields } from './error';
+import { JSON_TOOL } from './json-mode';
 
 type Json = Record<string, unknown>;
 
-interface ToolBlock { toolIndex: number; hasArgs: boolean }
+/** a tool_use block being streamed; `json`: the response_format tool, whose input is the answer's content */
+interface ToolBlock { toolIndex: number; hasArgs: boolean; json: boolean }
 
 /**
  * Anthropic Messages SSE → OpenAI chat.completion.chunk SSE, event by event: each complete upstream event is
@@ -82,8 +84,12 @@ export class AnthropicStreamTranslator implements StreamTranslator {
     const index = typeof obj.index === 'number' ? obj.index : 0;
     if (block.type === 'text' && typeof block.text === 'string' && block.text !== '') return this.chunk({ content: block.text });
     if (block.type !== 'tool_use') return '';
-    const toolIndex = this.tools.size;
-    this.tools.set(index, { toolIndex, hasArgs: false });
+    if (block.name === JSON_TOOL) {
+      this.tools.set(index, { toolIndex: -1, hasArgs: false, json: true });
+      return '';
+    }
+    const toolIndex = [...this.tools.values()].filter((t) => !t.json).length;
+    this.tools.set(index, { toolIndex, hasArgs: false, json: false });
     return this.chunk({ tool_calls: [{ index: toolIndex, id: String(block.id), type: 'function', function: { name: String(block.name), arguments: '' } }] });
   }
 
@@ -94,6 +100,7 @@ export class AnthropicStreamTranslator implements StreamTranslator {
     const tool = this.tools.get(typeof obj.index === 'number' ? obj.index : 0);
     if (!tool) return '';
     tool.hasArgs = true;
+    if (tool.json) return this.chunk({ content: delta.partial_json });
     return this.chunk({ tool_calls: [{ index: tool.toolIndex, function: { arguments: delta.partial_json } }] });
   }
 
@@ -102,6 +109,7 @@ export class AnthropicStreamTranslator implements StreamTranslator {
     const tool = this.tools.get(typeof obj.index === 'number' ? obj.index : 0);
     if (!tool || tool.hasArgs) return '';
     tool.hasArgs = true;
+    if (tool.json) return this.chunk({ content: '{}' });
     return this.chunk({ tool_calls: [{ index: tool.toolIndex, function: { arguments: '{}' } }] });
   }
 
@@ -111,7 +119,8 @@ export class AnthropicStreamTranslator implements StreamTranslator {
       for (const [k, v] of Object.entries(obj.usage)) if (v !== null && v !== undefined) this.usage[k] = v;
     }
     const delta = isRecord(obj.delta) ? obj.delta : {};
-    const finish = toFinishReason(delta.stop_reason);
+    const isJson = [...this.tools.values()].some((t) => t.json);
+    const finish = toFinishReason(isJson && delta.stop_reason === 'tool_use' ? 'end_turn' : delta.stop_reason);
     return finish === null ? '' : this.chunk({}, finish);
   }
 

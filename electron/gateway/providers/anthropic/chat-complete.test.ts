@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../errors';
 import { buildMessagesBody, FALLBACK_MAX_TOKENS, toFinishReason, toOpenAIUsage, translateMessage } from './chat-complete';
+import { JSON_TOOL } from './json-mode';
 
 type Json = Record<string, unknown>;
 
@@ -116,7 +117,8 @@ describe('request translation', () => {
     const messages = [{ role: 'user', content: 'hi' }];
     expect(refusal(() => build({ messages, n: 2 })).param).toBe('n');
     expect(refusal(() => build({ messages, temperature: 1.5 })).message).toContain('0 to 1');
-    expect(refusal(() => build({ messages, response_format: { type: 'json_object' } })).param).toBe('response_format');
+    expect(refusal(() => build({ messages, response_format: { type: 'json_object' }, tools: [{ type: 'function', function: { name: 'f' } }] })).param).toBe('response_format');
+    expect(refusal(() => build({ messages, response_format: { type: 'json_schema', json_schema: { name: 'a', schema: { type: 'array' } } } })).message).toContain('"type": "object"');
     expect(refusal(() => build({ messages: [{ role: 'system', content: 'only a system prompt' }] })).param).toBe('messages');
     expect(refusal(() => build({ messages: [{ role: 'function', content: 'x' }] })).param).toBe('messages[0].role');
     const badArgs = refusal(() => build({ messages: [{ role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{oops' } }] }] }));
@@ -156,6 +158,24 @@ describe('request translation', () => {
     }), { seed: 42, numRuns: 300 });
     // the property must also have seen inputs that translate, not only refusals
     expect(translated).toBeGreaterThan(30);
+  });
+});
+
+describe('response_format as a forced tool', () => {
+  const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
+
+  it('asks for the schema as one forced tool', () => {
+    const out = build({ messages: [{ role: 'user', content: 'hi' }], response_format: { type: 'json_schema', json_schema: { name: 'place', schema, strict: true } } });
+    expect(out.tools).toEqual([{ name: JSON_TOOL, description: 'Give the answer as this JSON object.', input_schema: schema }]);
+    expect(out.tool_choice).toEqual({ type: 'tool', name: JSON_TOOL });
+    expect(build({ messages: [{ role: 'user', content: 'hi' }], response_format: { type: 'json_object' } }).tools).toEqual([
+      { name: JSON_TOOL, description: 'Give the answer as this JSON object.', input_schema: { type: 'object' } }]);
+    expect(build({ messages: [{ role: 'user', content: 'hi' }], response_format: { type: 'text' } })).not.toHaveProperty('tools');
+  });
+
+  it('gives the tool input back as the content, finished with stop', () => {
+    const out = translateMessage({ content: [{ type: 'tool_use', id: 't', name: JSON_TOOL, input: { city: 'Oslo' } }], stop_reason: 'tool_use' }, 'm', 0);
+    expect((out.choices as Json[])[0]).toEqual({ index: 0, logprobs: null, finish_reason: 'stop', message: { role: 'assistant', content: '{"city":"Oslo"}', refusal: null } });
   });
 });
 

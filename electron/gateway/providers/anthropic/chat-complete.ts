@@ -1,6 +1,7 @@
 import { isRecord } from '../../cost/pricing';
 import { badRequest } from '../../errors';
 import { toAnthropicMessages } from './content';
+import { JSON_TOOL, toJsonTool } from './json-mode';
 
 type Json = Record<string, unknown>;
 
@@ -63,10 +64,6 @@ function checkUnsupported(body: Json): void {
   if (body.functions !== undefined || body.function_call !== undefined) {
     throw badRequest('The legacy functions/function_call parameters are not translated for Anthropic models; use tools and tool_choice.', 'functions');
   }
-  const format = body.response_format;
-  if (isRecord(format) && format.type !== 'text') {
-    throw badRequest(`response_format "${String(format.type)}" is not translated for Anthropic models yet; ask for JSON in the prompt, or use a tool with the schema.`, 'response_format');
-  }
   if (typeof body.temperature === 'number' && (body.temperature < 0 || body.temperature > 1)) {
     throw badRequest(`Anthropic models take temperature from 0 to 1 (OpenAI's range is 0 to 2); got ${body.temperature}.`, 'temperature');
   }
@@ -91,17 +88,19 @@ export function buildMessagesBody(body: Json, model: string, stream: boolean, mo
   if (typeof body.user === 'string' && body.user !== '') out.metadata = { user_id: body.user };
   const tools = toTools(body.tools);
   const choice = toToolChoice(body.tool_choice, body.parallel_tool_calls);
-  if (tools && tools.length > 0) {
+  const json = toJsonTool(body.response_format, Boolean(tools?.length));
+  // Anthropic refuses tool_use/tool_result blocks without tool definitions, where OpenAI takes the history as it
+  // is: without tools, the history's tools are declared but may not be called, as OpenAI would behave
+  const past = tools?.length ? [] : listUsedTools(messages).map((name) => ({ name, input_schema: { type: 'object' } }));
+  if (json) {
+    out.tools = [json.tool, ...past];
+    out.tool_choice = json.choice;
+  } else if (tools && tools.length > 0) {
     out.tools = tools;
     if (choice) out.tool_choice = choice;
-  } else {
-    const past = listUsedTools(messages);
-    if (past.length > 0) {
-      // Anthropic refuses tool_use/tool_result blocks without tool definitions, where OpenAI takes the history
-      // as it is; the tools of the history are declared, and none may be called, as OpenAI would without tools
-      out.tools = past.map((name) => ({ name, input_schema: { type: 'object' } }));
-      out.tool_choice = { type: 'none' };
-    }
+  } else if (past.length > 0) {
+    out.tools = past;
+    out.tool_choice = { type: 'none' };
   }
   if (stream) out.stream = true;
   return out;
@@ -160,6 +159,8 @@ export function toOpenAIUsage(usage: unknown): Json | null {
 /** A whole Anthropic message → an OpenAI chat.completion. Thinking blocks are not part of OpenAI's message. */
 export function translateMessage(answer: Json, requestedModel: string, nowSec: number): Json {
   const blocks = Array.isArray(answer.content) ? (answer.content as unknown[]).filter(isRecord) : [];
+  const json = blocks.find((b) => b.type === 'tool_use' && b.name === JSON_TOOL);
+  if (json) return translateMessage({ ...answer, content: [{ type: 'text', text: JSON.stringify(json.input ?? {}) }], stop_reason: answer.stop_reason === 'tool_use' ? 'end_turn' : answer.stop_reason }, requestedModel, nowSec);
   const text = blocks.filter((b) => b.type === 'text' && typeof b.text === 'string').map((b) => b.text as string).join('');
   const toolCalls = blocks.filter((b) => b.type === 'tool_use').map((b) => ({
     id: String(b.id), type: 'function', function: { name: String(b.name), arguments: JSON.stringify(b.input ?? {}) },

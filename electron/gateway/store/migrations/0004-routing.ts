@@ -3,6 +3,8 @@ export const sql = `
 ALTER TABLE traces ADD COLUMN attempts_json TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE traces ADD COLUMN routing_json TEXT;
 ALTER TABLE traces ADD COLUMN routing_saved_usd REAL;
+-- what routing (cheaper tiers, downgrades) saved against the requested models, summed like cost
+ALTER TABLE spend_daily ADD COLUMN routing_saved_usd REAL NOT NULL DEFAULT 0;
 
 -- model aliases: scope '' is global, else a project slug (a project's alias shadows the global one)
 CREATE TABLE aliases (

@@ -21,6 +21,9 @@ export function createBudgetRepo(db: Database.Database) {
     VALUES (@project, @scope, @scopeKey, @period, @delta, @alerted)
     ON CONFLICT (project, scope, scope_key, period) DO UPDATE SET
       spent_usd = spent_usd + excluded.spent_usd, alerted = MAX(alerted, excluded.alerted)`);
+  const upsertAlerted = db.prepare(`INSERT INTO budget_spend (project, scope, scope_key, period, spent_usd, alerted)
+    VALUES (@project, @scope, @scopeKey, @period, 0, @alerted)
+    ON CONFLICT (project, scope, scope_key, period) DO UPDATE SET alerted = excluded.alerted`);
   const selectScope = db.prepare(`SELECT scope_key AS scopeKey, period, spent_usd AS spentUsd FROM budget_spend
     WHERE project = @project AND scope = @scope AND period IN (@day, @month) ORDER BY spent_usd DESC LIMIT @limit`);
 
@@ -31,6 +34,10 @@ export function createBudgetRepo(db: Database.Database) {
     /** adds `delta` to the settled spend and raises the alerted mark (never lowers it) */
     add(id: BucketId, delta: number, alerted: number) {
       upsert.run({ ...id, delta, alerted });
+    },
+    /** sets the alerted mark outright (a raised cap re-arms the thresholds above the new percentage) */
+    setAlerted(id: BucketId, alerted: number) {
+      upsertAlerted.run({ ...id, alerted });
     },
     listScope(project: string, scope: BudgetScope, day: string, month: string, limit: number) {
       return selectScope.all({ project, scope, day, month, limit }) as Array<{ scopeKey: string; period: string; spentUsd: number }>;

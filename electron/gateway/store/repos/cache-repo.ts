@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { badRequest } from '../../errors';
 import type { CacheEntry, CacheEntryDetail, CacheInvalidate, CacheLayer, Endpoint, Page } from '../../../../shared/api/dto';
 import type { CacheEntryQuery } from '../../../../shared/api/routes';
 
@@ -96,8 +97,9 @@ export function createCacheRepo(db: Database.Database) {
     },
     list(q: CacheEntryQuery, now: number): Page<CacheEntry> {
       const { sql, args } = buildFilter(q, now);
-      const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
-      const offset = q.cursor ? Math.max(0, Number(q.cursor) || 0) : 0;
+      const limit = Math.min(Math.max(Math.floor(q.limit ?? 100), 1), 1000);
+      if (q.cursor && !/^\d{1,12}$/.test(q.cursor)) throw badRequest('cursor must be the nextCursor of a previous page.', 'cursor');
+      const offset = q.cursor ? Number(q.cursor) : 0;
       const order = SORT[q.sort ?? 'age'] ?? SORT.age;
       const rows = db.prepare(`SELECT * FROM cache_entries ${sql} ORDER BY ${order} LIMIT ${limit + 1} OFFSET ${offset}`)
         .all(args) as Row[];

@@ -15,13 +15,14 @@ export function toLocalDay(ts: number): string {
 
 export function createSpendRepo(db: Database.Database) {
   const upsert = db.prepare(`INSERT INTO spend_daily (project, day, user, feature, model, cost_usd, saved_usd, requests,
-      cache_hits, unpriced_requests, prompt_tokens, completion_tokens)
-    VALUES (@project, @day, @user, @feature, @model, @cost, @saved, 1, @hit, @unpriced, @prompt, @completion)
+      cache_hits, unpriced_requests, prompt_tokens, completion_tokens, routing_saved_usd)
+    VALUES (@project, @day, @user, @feature, @model, @cost, @saved, 1, @hit, @unpriced, @prompt, @completion, @routingSaved)
     ON CONFLICT (project, day, user, feature, model) DO UPDATE SET
       cost_usd = cost_usd + excluded.cost_usd, saved_usd = saved_usd + excluded.saved_usd,
       requests = requests + 1, cache_hits = cache_hits + excluded.cache_hits,
       unpriced_requests = unpriced_requests + excluded.unpriced_requests,
-      prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens`);
+      prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens,
+      routing_saved_usd = routing_saved_usd + excluded.routing_saved_usd`);
   const projectTotals = db.prepare(`SELECT project,
       COALESCE(SUM(CASE WHEN day = @today THEN cost_usd END), 0) AS today,
       COALESCE(SUM(CASE WHEN day >= @monthStart THEN cost_usd END), 0) AS month
@@ -36,6 +37,7 @@ export function createSpendRepo(db: Database.Database) {
         model: t.modelUsed ?? t.modelRequested ?? '', cost: t.costUsd ?? 0, saved: t.savedUsd,
         hit: t.cache === 'hit' ? 1 : 0, unpriced: unpriced ? 1 : 0,
         prompt: t.cache === 'hit' ? 0 : t.promptTokens ?? 0, completion: t.cache === 'hit' ? 0 : t.completionTokens ?? 0,
+        routingSaved: t.routingSavedUsd ?? 0,
       });
     },
 
@@ -53,7 +55,8 @@ export function createSpendRepo(db: Database.Database) {
       if (filter.to) where.push('day <= @to');
       const sql = `SELECT ${col} AS key, SUM(cost_usd) AS costUsd, SUM(saved_usd) AS savedUsd, SUM(requests) AS requests,
           SUM(cache_hits) AS cacheHits, SUM(unpriced_requests) AS unpricedRequests,
-          SUM(prompt_tokens) AS promptTokens, SUM(completion_tokens) AS completionTokens
+          SUM(prompt_tokens) AS promptTokens, SUM(completion_tokens) AS completionTokens,
+          SUM(routing_saved_usd) AS routingSavedUsd
         FROM spend_daily ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
         GROUP BY ${col} ORDER BY ${groupBy === 'day' ? 'key ASC' : 'costUsd DESC, key ASC'}`;
       return db.prepare(sql).all(filter) as SpendRow[];

@@ -83,7 +83,7 @@ export function createTracesRepo(db: Database.Database) {
       else if (q.status && /^\d{3}$/.test(q.status)) { where.push('status = @status'); args.status = Number(q.status); }
       if (q.q) { where.push('(path LIKE @q OR model_requested LIKE @q OR user LIKE @q OR feature LIKE @q OR error LIKE @q)'); args.q = `%${q.q}%`; }
       if (q.cursor) { where.push('seq < @cursor'); args.cursor = Number(q.cursor); }
-      const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
+      const limit = Math.min(Math.max(Math.floor(q.limit ?? 100), 1), 1000);
       const sql = `SELECT * FROM traces ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ${limit + 1}`;
       const rows = db.prepare(sql).all(args) as Row[];
       const more = rows.length > limit;

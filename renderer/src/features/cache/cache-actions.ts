@@ -62,3 +62,13 @@ export async function invalidateMatching(store: AppStore = useAppStore, client: 
   await loadCacheEntries(false, store, client);
   return removed;
 }
+
+/** Semantic entries of a project whose prompt means about the same as `text` (dryRun only counts). */
+export async function invalidateSimilar(
+  project: string, text: string, minSimilarity: number, dryRun: boolean,
+  store: AppStore = useAppStore, client: AdminClient = getAdminClient(),
+) {
+  const { removed } = await client.invalidateCache({ project, similarTo: text, minSimilarity, dryRun });
+  if (!dryRun) await loadCacheEntries(false, store, client);
+  return removed;
+}

@@ -11,6 +11,7 @@ import { countMatchingEntries, inspectCacheEntry, invalidateEntries, invalidateM
 import { cacheSelectors, hasCacheFilter } from './cache-slice';
 import { CacheFiltersBar } from './components/cache-filters';
 import { CacheInspector } from './components/cache-inspector';
+import { SimilarDialog } from './components/similar-dialog';
 
 type Pending = { kind: 'selection'; ids: string[] } | { kind: 'filter'; count: number } | null;
 
@@ -31,6 +32,7 @@ export function CachePage() {
   );
   const [pending, setPending] = useState<Pending>(null);
   const [busy, setBusy] = useState(false);
+  const [isSimilarOpen, setSimilarOpen] = useState(false);
 
   // the list follows the filters; typing in the search box waits for a pause
   useEffect(() => {
@@ -94,6 +96,15 @@ export function CachePage() {
         <button type="button" className="button danger" disabled={selectedIds.size === 0 || busy} onClick={askSelection}>
           Invalidate selected ({selectedIds.size})
         </button>
+        <button
+          type="button"
+          className="button"
+          disabled={!filters.project}
+          onClick={() => setSimilarOpen(true)}
+          title={filters.project ? 'Invalidate semantic entries by meaning' : 'Pick a project first: similarity uses its embedder'}
+        >
+          Similar to…
+        </button>
         <button type="button" className="button danger" disabled={busy || entries.length === 0} onClick={askFilter}>
           {filtered ? 'Invalidate all matching…' : 'Invalidate all…'}
         </button>
@@ -145,6 +156,7 @@ export function CachePage() {
         </div>
         {focusedId !== null && <CacheInspector onClose={() => focus(null)} onInvalidate={(id) => setPending({ kind: 'selection', ids: [id] })} />}
       </div>
+      {isSimilarOpen && filters.project && <SimilarDialog project={filters.project} onClose={() => setSimilarOpen(false)} />}
       {pending && (
         <ConfirmDialog
           title="Invalidate cache entries"

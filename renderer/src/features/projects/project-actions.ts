@@ -26,6 +26,7 @@ export async function loadProjects(store: AppStore = useAppStore, client: AdminC
 export async function saveProject(slug: string, patch: ProjectPatch, store: AppStore = useAppStore, client: AdminClient = getAdminClient()) {
   const project = await client.patchProject(slug, patch);
   store.getState().upsertProject(project);
+  void loadProjectUsage(slug, store, client);
   return project;
 }
 
@@ -34,4 +35,13 @@ export async function createProject(input: ProjectCreate, store: AppStore = useA
   store.getState().upsertProject(project);
   store.getState().selectProject(project.slug);
   return project;
+}
+
+/** The project's budget right now; quiet on failure (the editor keeps the last answer). */
+export async function loadProjectUsage(slug: string, store: AppStore = useAppStore, client: AdminClient = getAdminClient()) {
+  try {
+    store.getState().setProjectUsage(await client.getProjectUsage(slug));
+  } catch {
+    // the page shows caps and spend without it
+  }
 }

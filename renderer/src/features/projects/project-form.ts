@@ -1,4 +1,4 @@
-import type { BudgetMode, CachePolicy, Project, ProjectPatch } from '../../../../shared/api/dto';
+import type { BudgetMode, CachePolicy, Project, ProjectPatch, SemanticStrictness } from '../../../../shared/api/dto';
 
 /** Form values as typed: empty means "no cap" / "no limit". */
 export interface ProjectForm {
@@ -13,6 +13,10 @@ export interface ProjectForm {
   concurrency: string;
   cachePolicy: CachePolicy;
   cacheTtlSec: string;
+  semanticEnabled: boolean;
+  strictness: SemanticStrictness;
+  embedder: string;
+  allowModelDownload: boolean;
 }
 
 export function toProjectForm(p: Project): ProjectForm {
@@ -22,6 +26,8 @@ export function toProjectForm(p: Project): ProjectForm {
     downgradeModel: p.budget.downgradeModel ?? '',
     rpm: text(p.limits.rpm), tpm: text(p.limits.tpm), concurrency: text(p.limits.concurrency),
     cachePolicy: p.cachePolicy, cacheTtlSec: String(p.cacheTtlSec),
+    semanticEnabled: p.semantic.enabled, strictness: p.semantic.strictness, embedder: p.semantic.embedder,
+    allowModelDownload: p.semantic.allowModelDownload,
   };
 }
 
@@ -53,6 +59,9 @@ export function toProjectPatch(f: ProjectForm): { patch: ProjectPatch } | { erro
       limits: { rpm: n.rpm, tpm: n.tpm, concurrency: n.concurrency },
       cachePolicy: f.cachePolicy,
       cacheTtlSec: n.ttl ?? 0,
+      semantic: {
+        enabled: f.semanticEnabled, strictness: f.strictness, embedder: f.embedder.trim() || 'auto', allowModelDownload: f.allowModelDownload,
+      },
     },
   };
 }

@@ -71,6 +71,7 @@ describe('project form', () => {
         limits: { rpm: 60, tpm: null, concurrency: null },
         cachePolicy: 'deterministic',
         cacheTtlSec: 604800,
+        semantic: { enabled: false, strictness: 'balanced', embedder: 'auto', allowModelDownload: false },
       },
     });
   });

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { Project, SpendRow } from '../../../../shared/api/dto';
+import type { Project, ProjectUsage, SpendRow } from '../../../../shared/api/dto';
 import type { AppState } from '../../store';
 
 export type LoadState = 'idle' | 'loading' | 'loaded' | 'error';
@@ -18,6 +18,8 @@ export interface ProjectsSlice {
   /** per project slug: today's and this month's rollups */
   projectStats: { today: Record<string, ProjectStats>; month: Record<string, ProjectStats> };
   selectedProjectSlug: string | null;
+  /** live budget state per project (spent, reserved by requests in flight, remaining, resets) */
+  projectUsage: Record<string, ProjectUsage>;
   setProjects(projects: Project[]): void;
   /** replaces one project (after a PATCH or POST answered), keeping the list order */
   upsertProject(project: Project): void;
@@ -25,6 +27,7 @@ export interface ProjectsSlice {
   setProjectStats(today: SpendRow[], month: SpendRow[]): void;
   setProjectsLoad(load: LoadState, error?: string | null): void;
   selectProject(slug: string | null): void;
+  setProjectUsage(usage: ProjectUsage): void;
 }
 
 export const initialProjectsState = {
@@ -33,6 +36,7 @@ export const initialProjectsState = {
   projectsError: null as string | null,
   projectStats: { today: {}, month: {} } as ProjectsSlice['projectStats'],
   selectedProjectSlug: null as string | null,
+  projectUsage: {} as Record<string, ProjectUsage>,
 };
 
 export const createProjectsSlice: StateCreator<AppState, [], [], ProjectsSlice> = (set) => ({
@@ -54,6 +58,7 @@ export const createProjectsSlice: StateCreator<AppState, [], [], ProjectsSlice> 
   setProjectStats: (today, month) => set({ projectStats: { today: toStats(today), month: toStats(month) } }),
   setProjectsLoad: (projectsLoad, projectsError = null) => set({ projectsLoad, projectsError }),
   selectProject: (selectedProjectSlug) => set({ selectedProjectSlug }),
+  setProjectUsage: (usage) => set((s) => ({ projectUsage: { ...s.projectUsage, [usage.project]: usage } })),
 });
 
 function sortProjects(projects: Project[]): Project[] {
@@ -85,5 +90,9 @@ export const projectsSelectors = {
   error: (s: AppState) => s.projectsError,
   stats: (s: AppState) => s.projectStats,
   selectedSlug: (s: AppState) => s.selectedProjectSlug,
+  usage:
+    (slug: string) =>
+    (s: AppState): ProjectUsage | undefined =>
+      s.projectUsage[slug],
   selected: (s: AppState): Project | undefined => s.projects.find((p) => p.slug === s.selectedProjectSlug),
 };

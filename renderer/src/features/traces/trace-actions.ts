@@ -41,3 +41,7 @@ export function lookupPrice(model: string, client: AdminClient = getAdminClient(
   }
   return lookup;
 }
+
+export function reportWrongHit(entryId: string, similarity: number, client: AdminClient = getAdminClient()) {
+  return client.reportWrongHit(entryId, similarity);
+}

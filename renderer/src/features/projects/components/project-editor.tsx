@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { BudgetMode, CachePolicy, Project } from '../../../../../shared/api/dto';
+import type { BudgetMode, CachePolicy, Project, SemanticStrictness } from '../../../../../shared/api/dto';
 import { formatUsd } from '../../../../../shared/cost';
 import { CopySnippet } from '../../../components/copy-snippet';
 import { describeError } from '../../../lib/describe-error';
@@ -8,6 +8,7 @@ import { useAppStore } from '../../../store';
 import { connectionSelectors } from '../../../store/connection-slice';
 import { saveProject } from '../project-actions';
 import { toProjectForm, toProjectPatch, type ProjectForm } from '../project-form';
+import { BudgetUsage } from './budget-usage';
 import { CapMeter } from './cap-meter';
 
 const MODES: Array<[BudgetMode, string]> = [
@@ -91,6 +92,7 @@ export function ProjectEditor({ project, onClose }: { project: Project; onClose(
               </>
             )}
           </div>
+          <BudgetUsage slug={project.slug} />
         </section>
         <section className="detail-section">
           <h3>Rate limits</h3>
@@ -112,6 +114,28 @@ export function ProjectEditor({ project, onClose }: { project: Project; onClose(
             </select>
             <label htmlFor="f-ttl">Entry TTL, seconds</label>
             <input id="f-ttl" className="input mono" inputMode="numeric" placeholder="0 = never expires" value={form.cacheTtlSec} onChange={(e) => set('cacheTtlSec', e.target.value)} />
+            <label htmlFor="f-semantic">Semantic cache</label>
+            <span>
+              <input id="f-semantic" type="checkbox" checked={form.semanticEnabled} onChange={(e) => set('semanticEnabled', e.target.checked)} />{' '}
+              <span className="dim small">answer prompts that mean the same as a cached one</span>
+            </span>
+            {form.semanticEnabled && (
+              <>
+                <label htmlFor="f-strict">Strictness</label>
+                <select id="f-strict" className="input" value={form.strictness} onChange={(e) => set('strictness', e.target.value as SemanticStrictness)}>
+                  <option value="strict">strict (near-identical prompts)</option>
+                  <option value="balanced">balanced</option>
+                  <option value="loose">loose (more hits, more risk)</option>
+                </select>
+                <label htmlFor="f-embedder">Embedder</label>
+                <input id="f-embedder" className="input mono" placeholder="auto" value={form.embedder} onChange={(e) => set('embedder', e.target.value)} />
+                <label htmlFor="f-download">Model download</label>
+                <span>
+                  <input id="f-download" type="checkbox" checked={form.allowModelDownload} onChange={(e) => set('allowModelDownload', e.target.checked)} />{' '}
+                  <span className="dim small">allow a one-time download of the embedding model</span>
+                </span>
+              </>
+            )}
             <span className="dim small">Namespace</span>
             <span>
               <span className="mono">v{project.cacheVersion}</span>{' '}

@@ -2,7 +2,7 @@ import type { Trace } from '../../../../../shared/api/dto';
 
 /** hit exact / hit semantic (with similarity) / miss / bypass / off */
 export function CacheBadge({ trace }: { trace: Trace }) {
-  const similarity = (trace as Trace & { cacheSimilarity?: number | null }).cacheSimilarity;
+  const similarity = trace.cacheSimilarity;
   if (trace.cache === 'hit' && trace.cacheLayer === 'semantic') {
     return (
       <span className="badge cache-hit layer-semantic" title={trace.cacheReason ?? 'semantic hit'}>

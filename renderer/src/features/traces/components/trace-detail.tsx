@@ -3,27 +3,20 @@ import type { RoutingDecision, SemanticMatch, Trace, TraceAttempt, TraceDetail }
 import type { PriceLookup } from '../../../../../shared/api/dashboard';
 import { formatUsd } from '../../../../../shared/cost';
 import { HeadersTable } from '../../../components/headers-table';
-import { getAdminClient } from '../../../lib/admin-client';
-import { describeError } from '../../../lib/describe-error';
 import { JsonView } from '../../../components/json-view';
 import { formatCount, formatDateTime, formatMs } from '../../../lib/format';
 import { useAppStore } from '../../../store';
 import { buildCostMath } from '../cost-math';
-import { lookupPrice } from '../trace-actions';
+import { lookupPrice, reportWrongHit } from '../trace-actions';
+import { describeError } from '../../../lib/describe-error';
 import { tracesSelectors } from '../traces-selectors';
 import { CacheBadge } from './cache-badge';
 import { StageBar } from './stage-bar';
 import { statusClass } from './traces-table';
 
-/** Semantic-cache fields, shown when the gateway sends them. */
-interface TraceExtras {
-  cacheSimilarity?: number | null;
-}
-
 export function TraceDetailPane({ trace, onClose }: { trace: Trace; onClose(): void }) {
   const load = useAppStore(tracesSelectors.detail);
   const detail = load.state === 'loaded' && load.id === trace.id ? load.detail : null;
-  const extras = trace as Trace & TraceExtras;
   return (
     <aside className="detail" aria-label="Request detail">
       <header className="detail-head">
@@ -51,9 +44,8 @@ export function TraceDetailPane({ trace, onClose }: { trace: Trace; onClose(): v
               <Row label="Provider">{trace.provider ?? '—'}</Row>
               <Row label="Cache">
                 <CacheBadge trace={trace} /> {trace.cacheReason && <span className="dim small">{trace.cacheReason}</span>}
-                {typeof extras.cacheSimilarity === 'number' && <span className="dim small"> similarity {extras.cacheSimilarity.toFixed(3)}</span>}
+                {trace.cacheSimilarity !== null && <span className="dim small"> similarity {trace.cacheSimilarity.toFixed(3)}</span>}
               </Row>
-              {detail?.cacheMatch && <Row label="Matched" testId="detail-semantic-match"><SemanticMatchView match={detail.cacheMatch} /></Row>}
               <Row label="Tokens" testId="detail-tokens">
                 {formatCount(trace.promptTokens)} in · {formatCount(trace.cachedTokens ?? 0)} cached ·{' '}
                 {formatCount(trace.completionTokens)} out
@@ -86,6 +78,11 @@ export function TraceDetailPane({ trace, onClose }: { trace: Trace; onClose(): v
             </tbody>
           </table>
         </Section>
+        {detail?.cacheMatch && (
+          <Section title="Semantic match">
+            <SemanticMatchView match={detail.cacheMatch} />
+          </Section>
+        )}
         <Section title="Cost math">
           <CostMathView trace={trace} />
         </Section>
@@ -238,32 +235,39 @@ function RoutingView({ routing }: { routing: RoutingDecision }) {
   );
 }
 
-/** Which cached prompt a semantic hit matched and why it passed; lets the user report it wrong. */
 function SemanticMatchView({ match }: { match: SemanticMatch }) {
-  const [state, setState] = useState<{ kind: 'idle' | 'sending' } | { kind: 'done'; minSimilarity: number } | { kind: 'error'; message: string }>({ kind: 'idle' });
-  const report = async () => {
-    setState({ kind: 'sending' });
-    try {
-      const r = await getAdminClient().reportWrongHit(match.entryId, match.similarity);
-      setState({ kind: 'done', minSimilarity: r.minSimilarity });
-    } catch (error) {
-      setState({ kind: 'error', message: describeError(error) });
-    }
+  const showToast = useAppStore((s) => s.showToast);
+  const [isReported, setReported] = useState(false);
+  const report = (): void => {
+    reportWrongHit(match.entryId, match.similarity).then(
+      () => {
+        setReported(true);
+        showToast('Reported: this entry now needs a closer match to answer.');
+      },
+      (e: unknown) => showToast(describeError(e), 'error'),
+    );
   };
   return (
     <>
-      <span className="mono">“{match.prompt}”</span>
-      <div className="dim small">
-        similarity {match.similarity.toFixed(3)} · verifier {match.probability.toFixed(3)} ≥ {match.threshold.toFixed(3)} · {match.embedder}
-      </div>
-      {state.kind === 'done' ? (
-        <div className="small">Reported: this entry now needs similarity ≥ {state.minSimilarity.toFixed(3)}.</div>
-      ) : (
-        <button type="button" className="small" disabled={state.kind === 'sending'} onClick={() => void report()}>
-          Wrong answer? Mark this match wrong
+      <table className="kv">
+        <tbody>
+          <tr><th>Cached prompt</th><td>{match.prompt}</td></tr>
+          <tr><th>Similarity</th><td className="mono">{match.similarity.toFixed(3)}</td></tr>
+          <tr>
+            <th>Verifier</th>
+            <td className="mono">
+              {match.probability.toFixed(2)} <span className="dim">≥ {match.threshold.toFixed(2)} needed</span>
+            </td>
+          </tr>
+          <tr><th>Embedder</th><td className="mono dim small">{match.embedder}</td></tr>
+        </tbody>
+      </table>
+      <div className="form-actions">
+        <button type="button" className="button danger" onClick={report} disabled={isReported}>
+          {isReported ? 'Reported' : 'Wrong answer for this prompt'}
         </button>
-      )}
-      {state.kind === 'error' && <div className="error-box small">{state.message}</div>}
+        <span className="dim small">tightens this entry so a prompt this far away no longer matches</span>
+      </div>
     </>
   );
 }
