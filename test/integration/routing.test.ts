@@ -214,6 +214,18 @@ describe('circuit breaker', () => {
   });
 });
 
+describe('rate limits are not ill health', () => {
+  it('a target that keeps answering 429 is not cooled down (pacing handles it)', async () => {
+    await putAlias('limited', { targets: ['backup/limited-model'] });
+    backup.script(Array.from({ length: 9 }, () => ({ status: 429, retryAfterMs: 1 })));
+    for (let i = 0; i < 3; i++) expect((await catchApiError(client.chat.completions.create(hello('limited')))).status).toBe(429);
+    expect(backup.count()).toBe(9);
+    const r = await call('limited', 'through at last');
+    expect(r.data.choices[0]!.message.content).toBe('Echo: through at last');
+    expect(backup.count()).toBe(10);
+  });
+});
+
 describe('load balancing', () => {
   it('weighted balancing splits traffic close to the weights', async () => {
     await putAlias('split', { targets: [{ model: 'openai/gpt-4o-mini', weight: 3 }, { model: 'backup/gpt-4o-mini', weight: 1 }], strategy: 'weighted' });

@@ -44,58 +44,76 @@ export async function runAttempts(ctx: RequestContext, deps: PipelineDeps, send:
       ctx.routing?.cooledDown.push(label);
       continue;
     }
-    for (let attempt = 0; ; attempt++) {
-      const key = r.pickKey(target.provider, ctx.clientKey, target.model);
-      // providers rate-limit per key and model (OpenAI's x-ratelimit-* are per model)
-      const quota = `${key.id}:${target.model}`;
-      // the common case takes its slot synchronously: no promise when nothing has to wait
-      const paced = !r.isPacing || r.pacer.tryTake(quota, tokens) ? 0 : await r.pacer.acquire(quota, tokens, deadline, ctx.cancel);
-      if (paced === false) throw clientGone();
-      const started = performance.now();
-      const record: TraceAttempt = { target: label, provider: target.provider.id, status: null, error: null, ms: 0, waitMs: paced > 0 ? paced : null, outcome: 'ok' };
-      ctx.attempts.push(record);
-      ctx.upstreamStatus = null;
-      r.begin(label, key.id);
-      try {
-        await send(ctx, deps, target, key.value, (headers, status) => { if (r.isPacing) r.pacer.observe(quota, headers, status); });
-        record.status = ctx.upstreamStatus;
-        record.ms = round(performance.now() - started);
-        r.breakers.onSuccess(label);
-        return;
-      } catch (err) {
-        const error = toGatewayError(err);
-        const status = ctx.upstreamStatus;
-        record.status = status;
-        record.ms = round(performance.now() - started);
-        record.error = redactSecrets(error.message).slice(0, 500);
-        const verdict = ctx.headersSent || ctx.clientGone ? 'stop' : classifyFailure(error, status);
-        if (verdict === 'stop') {
-          record.outcome = 'failed';
-          if (status !== null && status >= 500) r.breakers.onFailure(label);
-          throw error;
-        }
-        if (verdict === 'retry' && attempt < r.retry.maxRetries && r.breakers.stateOf(label) === 'closed') {
-          const wait = retryWait(ctx, deps, target, quota, error, attempt);
-          if (Date.now() + wait <= deadline) {
-            record.outcome = 'retry';
-            record.waitMs = wait;
-            if (wait > 0 && !(await r.sleep(wait, ctx.cancel))) throw clientGone();
-            continue;
-          }
-        }
-        record.outcome = 'fallback';
-        // the breaker counts requests a target failed (after its retries), not single attempts
-        r.breakers.onFailure(label);
-        failures.push({ target, error, status });
-        break;
-      } finally {
-        r.end(label, key.id);
-      }
+    // the breaker hears once per request: success, or a failure after the retries; anything else (the
+    // client's own error, the client leaving, a rate limit) hands a half-open probe back untouched
+    let verdict: 'ok' | 'failed' | 'neutral' = 'neutral';
+    try {
+      verdict = await tryTarget(ctx, deps, send, target, deadline, tokens, failures);
+    } finally {
+      if (verdict === 'ok') r.breakers.onSuccess(label);
+      else if (verdict === 'failed') r.breakers.onFailure(label);
+      else r.breakers.onAbandon(label);
     }
+    if (verdict === 'ok') return;
   }
   const last = ctx.attempts.at(-1);
   if (last && last.outcome === 'fallback') last.outcome = 'failed';
   throw combineFailures(ctx, deps, failures, cooled);
+}
+
+/** Attempts at one target until it answers, fails for good, or the request must stop (then it throws). */
+async function tryTarget(ctx: RequestContext, deps: PipelineDeps, send: SendAttempt, target: RouteTarget, deadline: number,
+  tokens: number, failures: Failure[]): Promise<'ok' | 'failed' | 'neutral'> {
+  const r = deps.routing;
+  const label = target.label;
+  for (let attempt = 0; ; attempt++) {
+    const key = r.pickKey(target.provider, ctx.clientKey, target.model);
+    // providers rate-limit per key and model (OpenAI's x-ratelimit-* are per model)
+    const quota = `${key.id}:${target.model}`;
+    // the common case takes its slot synchronously: no promise when nothing has to wait
+    const paced = !r.isPacing || r.pacer.tryTake(quota, tokens) ? 0 : await r.pacer.acquire(quota, tokens, deadline, ctx.cancel);
+    if (paced === false) throw clientGone();
+    const started = performance.now();
+    const record: TraceAttempt = { target: label, provider: target.provider.id, status: null, error: null, ms: 0, waitMs: paced > 0 ? paced : null, outcome: 'ok' };
+    ctx.attempts.push(record);
+    ctx.upstreamStatus = null;
+    r.begin(label, key.id);
+    try {
+      await send(ctx, deps, target, key.value, (headers, status) => { if (r.isPacing) r.pacer.observe(quota, headers, status); });
+      record.status = ctx.upstreamStatus;
+      record.ms = round(performance.now() - started);
+      return 'ok';
+    } catch (err) {
+      const error = toGatewayError(err);
+      const status = ctx.upstreamStatus;
+      record.status = status;
+      record.ms = round(performance.now() - started);
+      record.error = redactSecrets(error.message).slice(0, 500);
+      const verdict = ctx.headersSent || ctx.clientGone ? 'stop' : classifyFailure(error, status);
+      if (verdict === 'stop') {
+        record.outcome = 'failed';
+        // a provider failing mid-answer still counts against it
+        if (status !== null && status >= 500) r.breakers.onFailure(label);
+        throw error;
+      }
+      if (verdict === 'retry' && attempt < r.retry.maxRetries && r.breakers.stateOf(label) === 'closed') {
+        const wait = retryWait(ctx, deps, target, quota, error, attempt);
+        if (Date.now() + wait <= deadline) {
+          record.outcome = 'retry';
+          record.waitMs = wait;
+          if (wait > 0 && !(await r.sleep(wait, ctx.cancel))) throw clientGone();
+          continue;
+        }
+      }
+      record.outcome = 'fallback';
+      failures.push({ target, error, status });
+      // the breaker counts requests a target failed (after its retries), not single attempts; a rate limit is
+      // no sign of ill health (pacing deals with it)
+      return status === 429 ? 'neutral' : 'failed';
+    } finally {
+      r.end(label, key.id);
+    }
+  }
 }
 
 /**

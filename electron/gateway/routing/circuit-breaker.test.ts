@@ -31,4 +31,15 @@ describe('circuit breakers', () => {
     expect(b.cooldownLeft('a')).toBe(500);
     expect(b.allow('b')).toBe(true);
   });
+
+  it('hands an undecided probe back, so the next request probes instead', () => {
+    let now = 0;
+    const b = createBreakers({ failureThreshold: 1, cooldownMs: 100 }, () => now);
+    b.onFailure('t');
+    now = 100;
+    expect(b.allow('t')).toBe(true);
+    expect(b.allow('t')).toBe(false);
+    b.onAbandon('t');
+    expect(b.allow('t')).toBe(true);
+  });
 });

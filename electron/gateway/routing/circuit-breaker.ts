@@ -44,6 +44,11 @@ export function createBreakers(opts: BreakerOptions, now: () => number) {
         b.probing = false;
       }
     },
+    /** the request neither proved nor disproved the target: a probe it held goes back for the next request */
+    onAbandon(target: string): void {
+      const b = breakers.get(target);
+      if (b && b.state === 'half-open') b.probing = false;
+    },
     /** ms until an open target may be probed; 0 when it may be tried now */
     cooldownLeft(target: string): number {
       const b = breakers.get(target);

@@ -121,7 +121,8 @@ export function createRouter(db: Database.Database, now: () => number, options: 
 
     /** the key to use for the next call: the client's own OpenAI key, else the least busy key that has quota */
     pickKey(provider: ProviderConfig, clientKey: string | null, model: string): KeyChoice {
-      if (provider.kind === 'openai' && clientKey) return { id: `${provider.id}#client`, value: clientKey };
+      // the client's own key has its own quota: paced apart by its tail (never the whole key in memory maps)
+      if (provider.kind === 'openai' && clientKey) return { id: `${provider.id}#client-${clientKey.slice(-8)}`, value: clientKey };
       // an sk-ant- key is the client's own Anthropic key
       if (provider.kind === 'anthropic' && clientKey?.startsWith('sk-ant-')) return { id: `${provider.id}#client`, value: clientKey };
       const keys = provider.apiKeys;
