@@ -36,8 +36,9 @@ export function createBudgets(opts: { store: Store; events: EventHub; now: () =>
     afterSpend(project: string, budget: ProjectBudget, touched: Bucket[], costUsd: number) {
       const ts = now();
       raiseCapAlerts(ledger, (e) => events.publish(e), budget, touched, ts);
+      if (budget.velocityUsdPerMin == null) return; // nothing to watch: keep no per-minute window
       const trip = velocity.add(project, costUsd, budget.velocityUsdPerMin, budget.velocityCooldownSec);
-      if (trip && budget.velocityUsdPerMin != null) {
+      if (trip) {
         events.publish({
           type: 'budget-alert', project, period: 'velocity', threshold: 100, spentUsd: trip.usdLastMinute,
           capUsd: budget.velocityUsdPerMin, resetAt: trip.until, ts,

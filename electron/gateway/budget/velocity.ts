@@ -1,7 +1,8 @@
 const WINDOW_MS = 60_000;
 export const DEFAULT_COOLDOWN_SEC = 60;
 
-interface Track { window: Array<{ ts: number; usd: number }>; sum: number; trippedUntil: number }
+/** spend in the rolling minute: entries from `head` on (a queue without O(n) shifts) */
+interface Track { window: Array<{ ts: number; usd: number }>; head: number; sum: number; trippedUntil: number }
 
 /**
  * Spend-velocity breaker: settled USD per rolling minute per project. Crossing the ceiling trips it, and the
@@ -12,9 +13,10 @@ export function createVelocityBreaker(now: () => number) {
 
   function track(project: string, ts: number): Track {
     let t = byProject.get(project);
-    if (!t) { t = { window: [], sum: 0, trippedUntil: 0 }; byProject.set(project, t); }
-    while (t.window.length > 0 && t.window[0]!.ts <= ts - WINDOW_MS) t.sum -= t.window.shift()!.usd;
-    if (t.window.length === 0) t.sum = 0;
+    if (!t) { t = { window: [], head: 0, sum: 0, trippedUntil: 0 }; byProject.set(project, t); }
+    while (t.head < t.window.length && t.window[t.head]!.ts <= ts - WINDOW_MS) t.sum -= t.window[t.head++]!.usd;
+    if (t.head === t.window.length) { t.window = []; t.head = 0; t.sum = 0; }
+    else if (t.head > 1024 && t.head * 2 > t.window.length) { t.window = t.window.slice(t.head); t.head = 0; }
     return t;
   }
 
