@@ -219,6 +219,34 @@ more than per-request work; concurrency 1 and the TTFB loop show the per-request
 concurrency 1 are this 2-vCPU VM's scheduling noise and move from run to run: compare p50s and CPU. Hits never reach
 the mock, so core 0 only runs autocannon, which is why \`tollgate-hit\` can beat \`direct\`.`;
 
+/** Hand-written: what the last CPU profile showed and what was changed; rerun test/bench/profile-hot-path.ts to update. */
+export const PROFILE_NOTES = `## Where the time goes (CPU profile of the cache-miss path)
+
+\`npx tsx test/bench/profile-hot-path.ts 5 --keep\` runs the gateway under \`node --cpu-prof\`, loads it with autocannon
+(non-streaming, then streaming, concurrency 16) and prints self time by function and by package; the kept
+\`.cpuprofile\` opens as a flame graph in Chrome DevTools or speedscope. Shares below are of the gateway's busy CPU
+(idle samples excluded), measured 2026-12-03 on the shared 2-core VM (absolute req/s and CPU ms/req from that run
+swing by ±30 % with other work on the machine, the shares much less).
+
+| where | before | after |
+| --- | ---: | ---: |
+| socket writes: \`writev\` (whole answers, upstream requests, SSE chunks) | 22.8 % | 23.6 % |
+| socket writes: \`writeUtf8String\` (streamed answers' headers, flushed on their own) | **7.0 %** | **0.0 %** |
+| SQLite batched writes (trace + body rows, spend rollup, budget ledger; \`insert\` + transaction) | 10.2 % | 9.6 % |
+| garbage collector | 6.9 % | (varies 7–12 %) |
+| Tollgate's own JavaScript (all stages, SSE accumulator, metrics counters, routing) | each < 2 % | unchanged |
+
+- **Fixed**: a streamed answer flushed its response headers in a write of their own, then wrote the first SSE
+  chunk in a second one. Now, when the upstream's first bytes arrived together with its headers (the usual case),
+  our headers ride with the first chunk: one syscall less per stream. When the first token is slow, the headers
+  still go out at once (\`test/integration/stream-headers.test.ts\`).
+- **Fixed** (found by the fault tests, not the profiler): upstream sockets were capped at 256 per origin, so the
+  257th concurrent stream waited for a socket; now 4,096 busy / 256 idle kept.
+- **Left as is**: the rest is the irreducible work of a proxy (one write per answer, per upstream request and per
+  SSE chunk, which must not be coalesced) and the durable record of each request (SQLite, batched every 20 ms
+  in one transaction). \`/metrics\` counting costs < 1 % (plain counters, once per request).
+`;
+
 const METHOD = (d: BenchData) => `## Method (kept stable so later runs can add targets beside these)
 
 - **Targets**, each in its own process so its CPU can be read from \`/proc/<pid>/stat\`:
@@ -274,6 +302,7 @@ ${mdTable(goalsTable(d))}
 
 ${semanticLine(d)}
 
+${PROFILE_NOTES}
 ${METHOD(d)}
 ## Results
 

@@ -21,7 +21,7 @@ interface Answer { status: number; body: string }
 function send(method: string, path: string, body: Buffer | string | null, headers: Record<string, string> = {}, gw: TestGateway = t): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request({
-      host: '127.0.0.1', port: gw.addresses.adminPort, path, method,
+      host: '127.0.0.1', port: gw.addresses.adminPort, path, method, agent: false, // a fresh connection each: no keep-alive reuse races
       headers: { authorization: `Bearer ${t.gateway.adminToken}`, 'content-type': 'application/json', ...headers },
     }, (res) => {
       const chunks: Buffer[] = [];

@@ -16,7 +16,7 @@ interface Answer { status: number; body: string }
 /** node:http with a deadline: a gateway that never answers fails the property instead of hanging the test. */
 function send(path: string, body: Buffer | string | null, headers: Record<string, string> = {}, method = 'POST'): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: t.addresses.proxyPort, path, method, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+    const req = request({ host: '127.0.0.1', port: t.addresses.proxyPort, path, method, agent: false, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString('utf8') }));
