@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Trace } from '../../../../shared/api/dto';
 import { createAppStore, type AppStore } from '../../store';
 import { tracesSelectors } from './traces-selectors';
-import { FLUSH_BATCH_SIZE, FLUSH_DELAY_MS, MAX_TRACE_ROWS, mergeNewestFirst } from './traces-slice';
+import { FLUSH_BATCH_SIZE, FLUSH_DELAY_MS, MAX_TRACE_ROWS, MIN_FLUSH_INTERVAL_MS, mergeNewestFirst } from './traces-slice';
 
 function makeTrace(id: string, ts: number): Trace {
   return {
@@ -95,6 +95,28 @@ describe('appendTraces batching', () => {
 
     vi.advanceTimersByTime(FLUSH_DELAY_MS);
     expect(listener).toHaveBeenCalledTimes(1);
+  });
+
+  it('under a steady stream flushes at most every MIN_FLUSH_INTERVAL_MS, even when frames run', () => {
+    const frames: FrameRequestCallback[] = [];
+    vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => frames.push(callback));
+    vi.stubGlobal('cancelAnimationFrame', vi.fn());
+
+    store.getState().appendTraces([makeTrace('a', 1)]);
+    frames[0]?.(0);
+    expect(idsOf(store)).toEqual(['a']);
+
+    store.getState().appendTraces([makeTrace('b', 2)]);
+    expect(frames).toHaveLength(1);
+    vi.advanceTimersByTime(MIN_FLUSH_INTERVAL_MS - 1);
+    expect(idsOf(store)).toEqual(['a']);
+    vi.advanceTimersByTime(1);
+    expect(idsOf(store)).toEqual(['b', 'a']);
+
+    // after a quiet spell the next trace goes out on the next frame again
+    vi.advanceTimersByTime(MIN_FLUSH_INTERVAL_MS);
+    store.getState().appendTraces([makeTrace('c', 3)]);
+    expect(frames).toHaveLength(2);
   });
 
   it('caps each flush and schedules the rest', () => {

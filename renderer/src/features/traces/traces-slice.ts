@@ -8,6 +8,12 @@ export const MAX_TRACE_ROWS = 100_000;
 export const FLUSH_BATCH_SIZE = 1_000;
 /** A flush runs on the next animation frame, or after this long when frames stall (background tab). */
 export const FLUSH_DELAY_MS = 500;
+/**
+ * Flushes come at most this often: at 1,000 requests a second a flush per frame would repaint the whole
+ * table 60 times a second for rows nobody can read at that speed. A first trace after a quiet spell
+ * still shows on the next frame.
+ */
+export const MIN_FLUSH_INTERVAL_MS = 100;
 
 export type TracesLoadState = 'idle' | 'loading' | 'loaded' | 'error';
 
@@ -82,12 +88,23 @@ export const createTracesSlice: StateCreator<AppState, [], [], TracesSlice> = (s
     return merged;
   };
 
+  let lastFlushAt = -Infinity;
+
   const scheduleFlush = (): void => {
     if (cancelScheduled) return;
     const run = (): void => {
       cancelScheduled?.();
       get().flushTraces();
     };
+    const wait = lastFlushAt + MIN_FLUSH_INTERVAL_MS - Date.now();
+    if (wait > 0) {
+      const pause = setTimeout(run, wait);
+      cancelScheduled = () => {
+        clearTimeout(pause);
+        cancelScheduled = null;
+      };
+      return;
+    }
     const timer = setTimeout(run, FLUSH_DELAY_MS);
     const frame = typeof requestAnimationFrame === 'function' ? requestAnimationFrame(run) : null;
     cancelScheduled = () => {
@@ -115,6 +132,7 @@ export const createTracesSlice: StateCreator<AppState, [], [], TracesSlice> = (s
         return;
       }
       if (queue.length === 0) return;
+      lastFlushAt = Date.now();
       const batch = queue.splice(0, FLUSH_BATCH_SIZE);
       const traces = mergeRows(batch, 'sorted');
       set({ traces, queuedTraceCount: queue.length });
