@@ -21,6 +21,8 @@ export default defineConfig({
         input: {
           index: fromRoot('electron/main/index.ts'),
           cli: fromRoot('electron/gateway/cli.ts'),
+          // the semantic cache's worker thread, loaded by URL beside the bundle (embed-worker-client.ts)
+          'embed-worker': fromRoot('electron/gateway/embed/embed-worker.ts'),
         },
         output: {
           // The gateway code both entries share lands in a chunk. Keep it beside the entries, so its

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createAdminModel } from './admin/admin-model';
@@ -60,6 +61,9 @@ export interface Gateway {
 }
 
 const DEFAULT_PRICING_FILE = fileURLToPath(new URL('../../resources/pricing.json', import.meta.url));
+// beside the bundle as in the source tree (see electron.vite.config.ts): resolved here, at the gateway's depth
+const BUNDLED_MODELS_DIR = fileURLToPath(new URL('../../resources/models', import.meta.url));
+const VERIFIER_FILE = fileURLToPath(new URL('../../resources/semantic-verifier.json', import.meta.url));
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 
 function resolveTimeZone(tz: string | undefined): string {
@@ -115,7 +119,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     state: { cachingPaused: false },
     semantic: createSemanticCache({
       store, repo: createSemanticRepo(store.db), exactCache, providers, events, log, dataDir: options.dataDir,
-      modelDirs: options.modelDirs, modelHost: options.modelHost,
+      modelDirs: options.modelDirs ?? [BUNDLED_MODELS_DIR, join(options.dataDir, 'models')], modelHost: options.modelHost,
+      verifierFile: VERIFIER_FILE,
     }),
     metrics: createMetricsCollector(),
     budgets: createBudgets({ store, events, now, defaultTimeZone: resolveTimeZone(options.timeZone ?? env.TOLLGATE_TIME_ZONE) }),

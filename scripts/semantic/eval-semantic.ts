@@ -1,9 +1,10 @@
-// npm run eval:semantic -- --pairs FILE.jsonl [--strictness balanced] [--embedder auto] [--isolated] [--held-out]
+// npm run eval:semantic -- --pairs FILE.jsonl [--strictness balanced] [--embedder auto] [--shared] [--held-out]
 // Caches each pair's `a` and looks up its `b` through the gateway's own semantic cache (embed worker, index,
 // context key, verifier, guards), at the default settings unless flags say otherwise. The last line printed is
 // one JSON object: precision, recall (= hitRate), falseHitRate, pairsPerSec, and the counts behind them.
-//   --isolated  each pair in its own namespace (pure pair decisions); default: all `a`s share one namespace,
-//               so a `b` may also hit another pair's `a`, which counts as a false hit
+//   default     each pair in its own namespace: the decision on `b` against its own `a`, as the labels mean it
+//   --shared    all `a`s share one namespace, so a `b` may also hit another pair's `a`; such a hit counts as
+//               false even when that other `a` says the same (datasets like PAWS reuse sentences across pairs)
 //   --held-out  only the pairs of the verifier's held-out split (the numbers that were not trained on)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,11 +26,11 @@ import { isHeldOut, readPairs } from './pairs';
 
 const { values: args } = parseArgs({ options: {
   pairs: { type: 'string', multiple: true }, strictness: { type: 'string', default: 'balanced' },
-  embedder: { type: 'string', default: 'auto' }, isolated: { type: 'boolean', default: false },
+  embedder: { type: 'string', default: 'auto' }, shared: { type: 'boolean', default: false },
   'held-out': { type: 'boolean', default: false }, limit: { type: 'string' },
 } });
 if (!args.pairs?.length) {
-  console.error('usage: npm run eval:semantic -- --pairs FILE.jsonl [--pairs MORE.jsonl] [--strictness strict|balanced|loose] [--embedder auto|use-lite|transformers:<model>|provider:<model>] [--isolated] [--held-out]');
+  console.error('usage: npm run eval:semantic -- --pairs FILE.jsonl [--pairs MORE.jsonl] [--strictness strict|balanced|loose] [--embedder auto|use-lite|transformers:<model>|provider:<model>] [--shared] [--held-out]');
   process.exit(2);
 }
 if (!STRICTNESS_LEVELS.includes(args.strictness as SemanticStrictness)) throw new Error('--strictness must be strict, balanced or loose');
@@ -48,7 +49,7 @@ const providers = createProviderSettings({ dataDir, settings: createSettingsRepo
 const semantic = createSemanticCache({ store, repo: createSemanticRepo(store.db), exactCache, providers, events, log, dataDir });
 const settings: SemanticSettings = { enabled: true, strictness: args.strictness as SemanticStrictness, embedder: args.embedder!, allowModelDownload: false };
 const project = 'eval';
-const namespaceOf = (i: number) => (args.isolated ? `eval:${i}` : 'eval:v1');
+const namespaceOf = (i: number) => (args.shared ? 'eval:v1' : `eval:${i}`);
 const bodyOf = (text: string) => ({ model: 'eval-model', messages: [{ role: 'user', content: text }], temperature: 0 });
 
 const started = performance.now();
@@ -91,7 +92,7 @@ const falseHits = hitsOnDifferent + wrongEntry;
 const round = (x: number) => Math.round(x * 10000) / 10000;
 const result = {
   pairs: pairs.length, positives, negatives, strictness: settings.strictness, embedder: settings.embedder,
-  namespace: args.isolated ? 'per pair' : 'shared', heldOutOnly: args['held-out'],
+  namespace: args.shared ? 'shared' : 'per pair', heldOutOnly: args['held-out'],
   hits: tp + falseHits, truePositives: tp, falseHits, hitsOnDifferentPairs: hitsOnDifferent, hitsOnAnotherEntry: wrongEntry,
   precision: round(tp + falseHits ? tp / (tp + falseHits) : 1), recall: round(positives ? tp / positives : 0),
   hitRate: round(positives ? tp / positives : 0), falseHitRate: round(negatives ? hitsOnDifferent / negatives : 0),

@@ -302,6 +302,15 @@ export interface CacheEntryDetail extends CacheEntry {
   semantic?: SemanticEntryInfo | null;
 }
 
+/** GET /admin/v1/semantic: whether the embedder runs, and the verifier's shipped numbers */
+export interface SemanticStatus {
+  /** false until a project with semantic caching on needs it: no model is loaded before */
+  workerStarted: boolean;
+  embedders: string[];
+  indexedEntries: number;
+  verifier: { embedder: string; trainedAt: string; thresholds: Record<SemanticStrictness, number>; heldOut: unknown };
+}
+
 export interface SemanticEntryInfo {
   /** the last user turn that was embedded */
   text: string;

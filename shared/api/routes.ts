@@ -11,6 +11,8 @@ export const ADMIN_ROUTES = {
   projectUsage: (slug: string) => `${ADMIN_PREFIX}/projects/${encodeURIComponent(slug)}/usage`,
   cacheEntries: `${ADMIN_PREFIX}/cache/entries`,
   cacheEntry: (id: string) => `${ADMIN_PREFIX}/cache/entries/${encodeURIComponent(id)}`,
+  cacheEntryWrong: (id: string) => `${ADMIN_PREFIX}/cache/entries/${encodeURIComponent(id)}/wrong`,
+  semantic: `${ADMIN_PREFIX}/semantic`,
   cacheInvalidate: `${ADMIN_PREFIX}/cache/invalidate`,
   spend: `${ADMIN_PREFIX}/spend`,
   settings: `${ADMIN_PREFIX}/settings`,

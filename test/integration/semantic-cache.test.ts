@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { describe, expect, it } from 'vitest';
-import type { CacheEntry, Project } from '../../shared/api/dto';
+import type { CacheEntry, Project, SemanticStatus } from '../../shared/api/dto';
 import { useSharedGateway, type TestGateway } from '../support/start-gateway';
 import { fetchTrace } from '../support/wire';
 
@@ -32,6 +32,8 @@ describe('semantic cache', () => {
     expect(again.cache).toBe('miss');
     expect(again.layer).toBeNull();
     expect(chats()).toBe(2);
+    const status = await t.admin<SemanticStatus>('/admin/v1/semantic');
+    expect(status.body).toMatchObject({ workerStarted: false, embedders: [], indexedEntries: 0 });
   });
 
   it('turns on per project', async () => {
@@ -56,6 +58,21 @@ describe('semantic cache', () => {
     expect(trace.cacheSimilarity).toBeCloseTo(Number(second.similarity), 3);
     expect(trace.cacheMatch?.prompt).toBe('How do I reset my password?');
     expect(trace.cacheMatch?.entryId).toBe(trace.cacheEntryId);
+    expect(trace.cacheMatch?.probability).toBeGreaterThanOrEqual(trace.cacheMatch!.threshold);
+    const status = await t.admin<SemanticStatus>('/admin/v1/semantic');
+    expect(status.body).toMatchObject({ workerStarted: true, embedders: ['use-lite@1'] });
+  });
+
+  it('replays a semantic hit as SSE to a streaming client', async () => {
+    await call(semantic, ask('How do I update my billing address?'));
+    const { data: stream, response } = await semantic.chat.completions
+      .create({ ...ask('How can I update my billing address?'), stream: true }).withResponse();
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(response.headers.get('x-tollgate-cache-layer')).toBe('semantic');
+    expect(response.headers.get('x-tollgate-similarity')).toMatch(/^0\.\d{4}$/);
+    expect(text.length).toBeGreaterThan(0);
+    expect(chats()).toBe(1);
   });
 
   it.each([

@@ -157,6 +157,7 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
       if (!f.dryRun) deps.events.publish({ type: 'cache', action: 'invalidated', removed });
       return { removed, dryRun: f.dryRun === true };
     },
+    semanticStatus: () => deps.semantic.status(),
     reportWrongHit(id: string, body: { similarity?: number } | null) {
       const similarity = body?.similarity;
       if (similarity !== undefined && (typeof similarity !== 'number' || similarity < -1 || similarity > 1)) {

@@ -37,6 +37,7 @@ const ROUTES: Route[] = [
   },
   { method: 'GET', pattern: /^\/admin\/v1\/cache\/entries\/([^/]+)$/, handler: (m, { params }) => m.getCacheEntry(params[0]!) },
   { method: 'DELETE', pattern: /^\/admin\/v1\/cache\/entries\/([^/]+)$/, handler: (m, { params }) => m.deleteCacheEntry(params[0]!) },
+  { method: 'GET', pattern: /^\/admin\/v1\/semantic$/, handler: (m) => m.semanticStatus() },
   { method: 'POST', pattern: /^\/admin\/v1\/cache\/entries\/([^/]+)\/wrong$/, handler: (m, { params, body }) => m.reportWrongHit(params[0]!, body as { similarity?: number } | null) },
   { method: 'POST', pattern: /^\/admin\/v1\/cache\/invalidate$/, handler: (m, { body }) => m.invalidateCache(body as CacheInvalidate) },
   {

@@ -72,6 +72,7 @@ export function createEmbedWorkerClient(setup: WorkerSetup, onProgress: (p: Mode
       return (await call<'search'>({ op: 'search', bucket, vector, k })).neighbours;
     },
     embedSearch: (embedder: string, bucket: string, text: string, k: number) => call<'embed-search'>({ op: 'embed-search', embedder, bucket, text, k }),
+    stats: () => call<'stats'>({ op: 'stats' }),
     async close() {
       const w = worker;
       if (!w) return;

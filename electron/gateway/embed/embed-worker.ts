@@ -66,6 +66,8 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
       const neighbours = index.search(req.bucket, vector!, req.k);
       return { op: 'embed-search', vector: vector!, neighbours, embedMs: t1 - t0, searchMs: performance.now() - t1 };
     }
+    case 'stats':
+      return { op: 'stats', ...index.stats() };
     case 'close':
       for (const e of embedders.values()) await (await e.catch(() => null))?.close?.();
       index.clear();

@@ -20,6 +20,7 @@ export type WorkerRequest =
   | { op: 'remove'; ids: string[] }
   | { op: 'search'; bucket: string; vector: Float32Array; k: number }
   | { op: 'embed-search'; embedder: string; bucket: string; text: string; k: number }
+  | { op: 'stats' }
   | { op: 'close' };
 
 export type WorkerReply =
@@ -27,6 +28,7 @@ export type WorkerReply =
   | { op: 'embed'; vectors: Float32Array[] }
   | { op: 'search'; neighbours: Neighbour[] }
   | { op: 'embed-search'; vector: Float32Array; neighbours: Neighbour[]; embedMs: number; searchMs: number }
+  | { op: 'stats'; rows: number; indexed: number; buckets: number }
   | { op: 'ack' };
 
 export type WorkerMessage =

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Endpoint, SemanticEntryInfo, SemanticMatch, SemanticSettings } from '../../../shared/api/dto';
+import type { Endpoint, SemanticEntryInfo, SemanticMatch, SemanticSettings, SemanticStatus } from '../../../shared/api/dto';
 import type { EventHub } from '../admin/event-hub';
 import type { ExactCache } from '../cache/exact-cache';
 import { createEmbedWorkerClient } from '../embed/embed-worker-client';
@@ -40,6 +40,8 @@ export interface SemanticCacheDeps {
   dataDir: string;
   modelDirs?: string[];
   modelHost?: string;
+  /** the learned verifier (default resources/semantic-verifier.json) */
+  verifierFile?: string;
   verifier?: VerifierModel;
 }
 
@@ -134,12 +136,21 @@ export function createSemanticCache(deps: SemanticCacheDeps) {
   }
 
   function getVerifier(): VerifierModel {
-    verifier ??= loadVerifierModel();
+    verifier ??= loadVerifierModel(deps.verifierFile);
     return verifier;
   }
 
   return {
     get started() { return worker.started; },
+
+    async status(): Promise<SemanticStatus> {
+      const loaded = await Promise.all([...embedders.values()].map((e) => e.then((x) => x.id, () => null)));
+      const v = getVerifier();
+      return {
+        workerStarted: worker.started, embedders: [...new Set(loaded.filter((x): x is string => x !== null))], indexedEntries: meta.size,
+        verifier: { embedder: v.embedder, trainedAt: v.trainedAt, thresholds: v.thresholds, heldOut: v.heldOut ?? null },
+      };
+    },
 
     /** starts loading a project's embedder (and its stored vectors) before its first request */
     warm(project: string, settings: SemanticSettings) {

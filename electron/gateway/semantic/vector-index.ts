@@ -116,6 +116,13 @@ export function createVectorIndex(schedule: (fn: () => void) => void = (fn) => s
       found.sort((x, y) => y.similarity - x.similarity);
       return found.slice(0, k);
     },
+    /** rows and how many of them the HNSW graphs hold (the rest are scanned) */
+    stats() {
+      let rows = 0;
+      let indexed = 0;
+      for (const b of buckets.values()) { rows += b.count - b.deleted.size; indexed += b.graph ? b.indexed : 0; }
+      return { rows, indexed, buckets: buckets.size };
+    },
     clear() { buckets.clear(); where.clear(); },
   };
 }

@@ -1,0 +1,60 @@
+// Embedding + lookup latency with N cached prompts in one namespace, through the gateway's embed worker.
+//   npx tsx scripts/semantic/bench-lookup.ts --texts ../shared/data/semantic-pairs/dev/qqp_gptcache.jsonl [--entries 100000]
+// Real prompts are embedded (USE-Lite); the N stored vectors are real embeddings plus noise (embedding 100k
+// prompts would take an hour here). Waits until the HNSW graph holds every row, then times 200 lookups.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createEmbedWorkerClient } from '../../electron/gateway/embed/embed-worker-client';
+import { normalizeVector } from '../../electron/gateway/embed/normalize';
+import { readPairs } from './pairs';
+
+const { values: args } = parseArgs({ options: { texts: { type: 'string' }, entries: { type: 'string', default: '100000' }, queries: { type: 'string', default: '200' } } });
+if (!args.texts) throw new Error('--texts FILE.jsonl (pairs whose texts to embed) is required');
+const N = Number(args.entries);
+const Q = Number(args.queries);
+const texts = [...new Set(readPairs(args.texts).flatMap((p) => [p.a, p.b]))];
+const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
+const worker = createEmbedWorkerClient({ modelDirs: [], downloadDir: dir }, () => undefined, (err) => console.error(err));
+const { id } = await worker.load('use-lite', false);
+const seeds = await worker.embed(id, texts.slice(0, 512));
+let rng = 12345;
+const noise = () => { rng = (rng * 1103515245 + 12345) % 2 ** 31; return rng / 2 ** 31 - 0.5; };
+const bucket = `${id}|bench`;
+const t0 = performance.now();
+for (let i = 0; i < N; i += 2000) {
+  const items = [];
+  for (let j = i; j < Math.min(N, i + 2000); j++) {
+    const base = seeds[j % seeds.length]!;
+    const v = new Float32Array(base.length);
+    for (let k = 0; k < v.length; k++) v[k] = base[k]! + noise() * 0.08;
+    items.push({ bucket, id: `e${j}`, vector: normalizeVector(v) });
+  }
+  await worker.add(items);
+}
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)]!;
+async function measure(label: string) {
+  const total: number[] = []; const embed: number[] = []; const search: number[] = [];
+  for (let q = 0; q < Q; q++) {
+    const text = texts[512 + (q % (texts.length - 512))]!;
+    const s = performance.now();
+    const r = await worker.embedSearch(id, bucket, text, 5);
+    total.push(performance.now() - s); embed.push(r.embedMs); search.push(r.searchMs);
+  }
+  const stats = await worker.stats();
+  const round = (x: number) => Math.round(x * 100) / 100;
+  const out = { label, entries: stats.rows, inGraph: stats.indexed, lookups: Q,
+    totalP50Ms: round(pct(total, 0.5)), totalP95Ms: round(pct(total, 0.95)), embedP50Ms: round(pct(embed, 0.5)),
+    searchP50Ms: round(pct(search, 0.5)), searchP95Ms: round(pct(search, 0.95)) };
+  console.log(JSON.stringify(out));
+}
+await measure('scan (graph not built yet)');
+for (;;) {
+  const s = await worker.stats();
+  if (s.indexed >= s.rows) break;
+  await new Promise((r) => setTimeout(r, 2000));
+}
+console.error(`graph built in ${Math.round((performance.now() - t0) / 1000)} s`);
+await measure('hnsw');
+await worker.close();
