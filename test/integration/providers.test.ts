@@ -55,6 +55,9 @@ describe('providers', () => {
     expect(last(other).headers.authorization).toBe('Bearer gsk_GROQKEY0123456789abcdefghij');
     await own.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] });
     expect(last(t.mock).headers.authorization).toBe('Bearer sk-client-own-openai-key-000000000000');
+    // nor an Anthropic key to OpenAI: the gateway's own OpenAI key is used instead
+    await t.client({ apiKey: 'sk-ant-api03-client-anthropic-key-00000' }).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] });
+    expect(last(t.mock).headers.authorization).toBe('Bearer sk-gateway-key-0000000000000000');
   });
 
   it('Azure: deployment path, api-version and the api-key header', async () => {

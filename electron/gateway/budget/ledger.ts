@@ -26,6 +26,9 @@ export interface Bucket extends BucketId {
   /** highest alert threshold already sent for this bucket (percent) */
   alerted: number;
   lastUsed: number;
+  /** nano-USD settled since the last batched write, and whether that write is queued */
+  unsaved: number;
+  saveQueued: boolean;
 }
 
 export interface Reservation {
@@ -77,7 +80,7 @@ export function createBudgetLedger(opts: { repo: BudgetRepo; store: Store; now: 
     if (!b) {
       if (buckets.size >= PRUNE_AT) prune(ts);
       const row = repo.load(id);
-      b = { ...id, kind, spent: Math.round(row.spentUsd * 1e9), reserved: 0, open: 0, alerted: row.alerted, lastUsed: ts };
+      b = { ...id, kind, spent: Math.round(row.spentUsd * 1e9), reserved: 0, open: 0, alerted: row.alerted, lastUsed: ts, unsaved: 0, saveQueued: false };
       buckets.set(key, b);
     }
     b.lastUsed = ts;
@@ -86,7 +89,7 @@ export function createBudgetLedger(opts: { repo: BudgetRepo; store: Store; now: 
 
   /** Old buckets with nothing in flight go; their rows stay in SQLite and reload if asked for again. */
   function prune(ts: number) {
-    for (const [key, b] of buckets) if (b.open === 0 && ts - b.lastUsed > STALE_MS) buckets.delete(key);
+    for (const [key, b] of buckets) if (b.open === 0 && !b.saveQueued && ts - b.lastUsed > STALE_MS) buckets.delete(key);
   }
 
   function capsOf(budget: ProjectBudget, scope: BudgetScope): BudgetCaps | null {
@@ -117,10 +120,25 @@ export function createBudgetLedger(opts: { repo: BudgetRepo; store: Store; now: 
     return o;
   }
 
+  /**
+   * One upsert per bucket per batch, however many requests settled into it meanwhile: the write reads what
+   * accumulated when the batch runs, inside the same transaction as the traces queued beside it.
+   */
   function persist(b: Bucket, deltaNanos: number) {
+    b.unsaved += deltaNanos;
+    if (b.saveQueued) return;
+    b.saveQueued = true;
     const id: BucketId = { project: b.project, scope: b.scope, scopeKey: b.scopeKey, period: b.period };
-    const alerted = b.alerted;
-    store.enqueue(() => repo.add(id, toUsd(deltaNanos), alerted));
+    let delta: number | null = null;
+    store.enqueue(() => {
+      // taken once: if the batch rolls back and the store replays this write alone, it writes the same amount
+      if (delta === null) {
+        delta = b.unsaved;
+        b.unsaved = 0;
+        b.saveQueued = false;
+      }
+      repo.add(id, toUsd(delta), b.alerted);
+    });
   }
 
   /** The request's real cost replaces its hold. Returns the buckets whose spend grew (for alerts). */

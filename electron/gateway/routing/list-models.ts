@@ -4,6 +4,7 @@ import { buildUpstreamHeaders } from '../proxy/forward-headers';
 import { DEFAULT_PROVIDER, type ProviderConfig } from '../providers/provider-settings';
 import type { RequestContext } from '../pipeline/context';
 import type { PipelineDeps } from '../pipeline/stage';
+import { clientKeyFor } from './router';
 
 interface ModelEntry { id: string; object: 'model'; created: number; owned_by: string }
 
@@ -13,7 +14,7 @@ const LIST_TIMEOUT_MS = 5_000;
 async function listProviderModels(ctx: RequestContext, deps: PipelineDeps, p: ProviderConfig): Promise<{ entries: ModelEntry[]; error: string | null }> {
   const fromConfig = (): ModelEntry[] => (p.models ?? []).map((id) => ({ id, object: 'model', created: 0, owned_by: p.id }));
   if (p.models || !p.adapter.supports('models')) return { entries: fromConfig(), error: null };
-  const key = p.kind === 'openai' && ctx.clientKey ? ctx.clientKey : p.apiKey;
+  const key = clientKeyFor(p, ctx.clientKey) ?? p.apiKey;
   const call = p.adapter.buildCall({ endpoint: 'models', body: {}, raw: null, stream: false, provider: p, apiKey: key,
     headers: buildUpstreamHeaders(ctx.req.headers, null, deps.instanceId) });
   const cancel = { aborted: false, onAbort: null as (() => void) | null };

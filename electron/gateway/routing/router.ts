@@ -24,6 +24,15 @@ export const DEFAULT_BREAKER: BreakerOptions = { failureThreshold: 3, cooldownMs
 /** One provider key as the pacer and the balancer know it: an id that never contains the key itself. */
 export interface KeyChoice { id: string; value: string | null }
 
+/**
+ * The client's own key when it belongs to this provider: an sk-ant- key is an Anthropic key, any other sk- key
+ * an OpenAI key. Never handed to another provider.
+ */
+export function clientKeyFor(provider: ProviderConfig, clientKey: string | null): string | null {
+  if (!clientKey) return null;
+  return provider.kind === (clientKey.startsWith('sk-ant-') ? 'anthropic' : 'openai') ? clientKey : null;
+}
+
 export interface RoutePlan { targets: RouteTarget[]; decision: RoutingDecision }
 
 /**
@@ -122,9 +131,8 @@ export function createRouter(db: Database.Database, now: () => number, options: 
     /** the key to use for the next call: the client's own OpenAI key, else the least busy key that has quota */
     pickKey(provider: ProviderConfig, clientKey: string | null, model: string): KeyChoice {
       // the client's own key has its own quota: paced apart by its tail (never the whole key in memory maps)
-      if (provider.kind === 'openai' && clientKey) return { id: `${provider.id}#client-${clientKey.slice(-8)}`, value: clientKey };
-      // an sk-ant- key is the client's own Anthropic key
-      if (provider.kind === 'anthropic' && clientKey?.startsWith('sk-ant-')) return { id: `${provider.id}#client`, value: clientKey };
+      const own = clientKeyFor(provider, clientKey);
+      if (own) return { id: `${provider.id}#client-${own.slice(-8)}`, value: own };
       const keys = provider.apiKeys;
       if (keys.length <= 1) return { id: `${provider.id}#0`, value: keys[0] ?? null };
       const start = roundRobin.get(provider.id) ?? 0;

@@ -9,6 +9,7 @@ import type { ProviderAdapter } from '../../providers/adapter';
 import type { ProviderConfig } from '../../providers/provider-settings';
 import { runAttempts, type SendAttempt } from '../../routing/attempt-loop';
 import { listModels } from '../../routing/list-models';
+import { clientKeyFor } from '../../routing/router';
 import type { RequestContext } from '../context';
 import type { PipelineDeps, Stage } from '../stage';
 import { readCapped, toUpstreamHttpError } from '../upstream-error';
@@ -29,7 +30,7 @@ export const dispatch: Stage = {
 /** Other /v1/* routes: to the default provider, status, headers and body as they came. */
 async function dispatchRaw(ctx: RequestContext, deps: PipelineDeps) {
   const provider = ctx.provider!;
-  const headers = buildUpstreamHeaders(ctx.req.headers, ctx.clientKey ?? provider.apiKey, deps.instanceId);
+  const headers = buildUpstreamHeaders(ctx.req.headers, clientKeyFor(provider, ctx.clientKey) ?? provider.apiKey, deps.instanceId);
   if (ctx.rawBody !== null) headers['content-length'] = String(ctx.rawBody.length);
   else if (ctx.req.headers['content-length']) headers['content-length'] = ctx.req.headers['content-length'];
   const res = await deps.upstream.send({
