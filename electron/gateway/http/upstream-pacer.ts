@@ -33,6 +33,8 @@ function num(v: string | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+const MAX_TRACKED = 10_000;
+
 /** A paced wait, cancellable when the client leaves; resolves false when cancelled. */
 export type Sleep = (ms: number, cancel?: { aborted: boolean; onAbort: (() => void) | null }) => Promise<boolean>;
 
@@ -54,6 +56,8 @@ export function createUpstreamPacer(now: () => number, sleep: Sleep = realSleep)
   const stateOf = (key: string) => {
     let s = keys.get(key);
     if (!s) {
+      // model names come from clients: keep the map bounded (the oldest quotas are re-learnt from the next answer)
+      if (keys.size >= MAX_TRACKED) keys.delete(keys.keys().next().value!);
       s = { requests: { limit: null, remaining: null, resetAt: 0, period: 0 }, tokens: { limit: null, remaining: null, resetAt: 0, period: 0 }, blockedUntil: 0 };
       keys.set(key, s);
     }

@@ -7,6 +7,8 @@ export interface BreakerOptions {
 
 type State = 'closed' | 'open' | 'half-open';
 
+const MAX_TRACKED = 10_000;
+
 interface Breaker { state: State; failures: number; openedAt: number; probing: boolean }
 
 /**
@@ -18,7 +20,12 @@ export function createBreakers(opts: BreakerOptions, now: () => number) {
   const breakers = new Map<string, Breaker>();
   const get = (target: string) => {
     let b = breakers.get(target);
-    if (!b) { b = { state: 'closed', failures: 0, openedAt: 0, probing: false }; breakers.set(target, b); }
+    if (!b) {
+      // targets come from client model names: keep the map bounded, forgetting the oldest
+      if (breakers.size >= MAX_TRACKED) breakers.delete(breakers.keys().next().value!);
+      b = { state: 'closed', failures: 0, openedAt: 0, probing: false };
+      breakers.set(target, b);
+    }
     return b;
   };
 

@@ -153,8 +153,11 @@ export function createRouter(db: Database.Database, now: () => number, options: 
       busy.set(keyId, busyOf(keyId) + 1);
     },
     end(label: string, keyId: string) {
-      busy.set(label, busyOf(label) - 1);
-      busy.set(keyId, busyOf(keyId) - 1);
+      // idle entries go, so client-chosen model names cannot grow the map
+      const l = busyOf(label) - 1;
+      if (l > 0) busy.set(label, l); else busy.delete(label);
+      const k = busyOf(keyId) - 1;
+      if (k > 0) busy.set(keyId, k); else busy.delete(keyId);
     },
   };
 }

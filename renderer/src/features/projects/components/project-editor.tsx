@@ -136,7 +136,7 @@ export function ProjectEditor({ project, onClose }: { project: Project; onClose(
                 </span>
               </>
             )}
-            <span className="dim small">Namespace</span>
+            <span className="dim">Namespace</span>
             <span>
               <span className="mono">v{project.cacheVersion}</span>{' '}
               <button type="button" className="button small-button" onClick={clearNamespace}>Start clean</button>
