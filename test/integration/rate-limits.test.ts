@@ -101,6 +101,10 @@ describe('rate limits', () => {
     expect(err.status).toBe(429);
     expect(err.headers?.get('x-should-retry')).toBe('false');
     expect(err.message).toContain('more than Project "tokens" may use at once');
+    // refused by its budget before reaching the provider, a request gives its tokens back
+    await t.admin('/admin/v1/projects/tokens', { method: 'PATCH', body: { budget: { dailyUsd: 0 } } });
+    for (let i = 0; i < 5; i++) expect((await catchApiError(client.chat.completions.create(ask(`no money ${i}`, { max_tokens: 300 })))).code).toBe('budget_exceeded');
+    await t.admin('/admin/v1/projects/tokens', { method: 'PATCH', body: { budget: { dailyUsd: null } } });
     expect(t.mock.count('/chat/completions')).toBe(2);
   });
 

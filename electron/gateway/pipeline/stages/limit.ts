@@ -41,7 +41,8 @@ export const limit: Stage = {
     if (!outcome.ok) throw rateLimited(req, outcome.denial);
     const admission = outcome.admission;
     Object.assign(ctx.extraHeaders, admission.headers);
-    // the buckets are trued up to what the provider says was used, once it says so
-    ctx.releaseLimits = () => admission.release(ctx.usage ? ctx.usage.promptTokens + ctx.usage.completionTokens : null);
+    // the buckets are trued up to what the provider says was used; a request that never reached it used nothing
+    ctx.releaseLimits = () => admission.release(ctx.usage ? ctx.usage.promptTokens + ctx.usage.completionTokens
+      : ctx.upstreamStatus === null && !ctx.clientGone ? 0 : null);
   },
 };
