@@ -17,7 +17,7 @@ let t: TestGateway;
 // as the upstream sent it, at once, one upstream call per request (pacing would queue the storm behind the
 // 429s' retry-after); test/integration/routing.test.ts and upstream-pacing.test.ts cover those.
 useSharedGateway({
-  upstreamHeadersTimeoutMs: 400, upstreamBodyTimeoutMs: 400, pricingFile: writePricingWith(FAULT_MODELS),
+  upstreamHeadersTimeoutMs: 1000, upstreamBodyTimeoutMs: 1000, pricingFile: writePricingWith(FAULT_MODELS),
   routing: { retry: { maxRetries: 0 }, breaker: { failureThreshold: Number.POSITIVE_INFINITY }, pacing: false },
 }, (gw) => { t = gw; });
 

@@ -1,6 +1,5 @@
 import type { Endpoint } from '../../../shared/api/dto';
-import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
-import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+import { createRequire } from 'node:module';
 import type { ModelPrice } from '../cost/pricing';
 
 type Json = Record<string, unknown>;
@@ -26,6 +25,16 @@ const TOKENIZED_CHARS_MAX = 256 * 1024;
 const CL100K_MODEL = /^(gpt-4(?!o|\.\d)|gpt-3\.5|text-embedding-(3|ada))/;
 
 type Counter = (text: string) => number;
+
+// The BPE tables cost ~80 MB and ~0.8 s to load: only a request that a money cap applies to needs them, so they
+// load on its first use, not at start (idle RSS and cold start are measured targets).
+const requireLazily = createRequire(import.meta.url);
+let o200k: Counter | null = null;
+let cl100k: Counter | null = null;
+const countO200k: Counter = (text) =>
+  (o200k ??= (requireLazily('gpt-tokenizer/encoding/o200k_base') as { countTokens: Counter }).countTokens)(text);
+const countCl100k: Counter = (text) =>
+  (cl100k ??= (requireLazily('gpt-tokenizer/encoding/cl100k_base') as { countTokens: Counter }).countTokens)(text);
 
 function counterFor(model: string, price: ModelPrice | null): { count: Counter; margin: number } {
   const name = model.toLowerCase().replace(/^.*\//, '');
