@@ -246,6 +246,14 @@ swing by ±30 % with other work on the machine, the shares much less).
   both gpt-tokenizer BPE tables at start (~80 MB RSS, ~0.8 s of import under tsx). They now load on the first
   request a money cap applies to: idle RSS under tsx 168 → 99 MB, the built CLI now idles at 64 MB; start-up CPU
   ~200 ms, of which ~90 ms is opening and migrating SQLite.
+- **Gap, measured 2026-12-03 after budgets, routing and semantic caching landed** (A/B at concurrency 16, proxy
+  pinned to core 1, 2 × 3 s each): CPU per request non-streaming 0.168–0.199 ms for the gateway vs 0.074–0.085 ms
+  for the bare node:http passthrough (**≈2.2×, goal ≤ 1.5×**), streaming 0.330–0.334 vs 0.219–0.224 ms (≈1.5×).
+  Where the gateway's own share goes (inclusive, of its busy CPU): SQLite batched writes 16 % (the trace + body
+  insert alone 9 %: three b-trees plus AUTOINCREMENT's sqlite_sequence update per row), building and redacting
+  the trace 3 %, the routing attempt loop and upstream client 7 %, SSE accumulation 4 %, metrics 1.5 %. Next steps
+  not done here: a trace schema without AUTOINCREMENT (a migration that rebuilds the table) and one bodies row
+  written only for requests whose bodies are kept.
 - **Left as is**: the rest is the irreducible work of a proxy (one write per answer, per upstream request and per
   SSE chunk, which must not be coalesced) and the durable record of each request (SQLite, batched every 20 ms
   in one transaction). \`/metrics\` counting costs < 1 % (plain counters, once per request).
