@@ -254,6 +254,13 @@ swing by ±30 % with other work on the machine, the shares much less).
   the trace 3 %, the routing attempt loop and upstream client 7 %, SSE accumulation 4 %, metrics 1.5 %. Next steps
   not done here: a trace schema without AUTOINCREMENT (a migration that rebuilds the table) and one bodies row
   written only for requests whose bodies are kept.
+- **Not reachable here by construction**: "≥ 10× Portkey". Portkey 1.15.2 measured 1,492 req/s at c=16 in this
+  run (the issue's figure was ~450), so 10× would be ~15k req/s, more than the bare node:http passthrough itself
+  serves on one core (~12k). Tollgate's ratio to Portkey (4×) follows from its CPU per request (above).
+- **Not yet explained by a profile**: the p99 tail at concurrency 1 and 16 (+2–10 ms over the bare passthrough, while
+  p50 is within ~0.06 ms). The CPU profile shows no single hot function; the suspects are the batched SQLite
+  commit (one transaction every 20 ms runs on the event loop) and GC pauses. Moving the trace writer off the event
+  loop (a worker thread owning the connection) is the next step; it was not done in this round.
 - **Left as is**: the rest is the irreducible work of a proxy (one write per answer, per upstream request and per
   SSE chunk, which must not be coalesced) and the durable record of each request (SQLite, batched every 20 ms
   in one transaction). \`/metrics\` counting costs < 1 % (plain counters, once per request).
