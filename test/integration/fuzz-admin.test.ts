@@ -4,9 +4,9 @@
  * parameters and query strings, oversized bodies. Always a clear 4xx (or a real answer), never a 5xx or a hang.
  * Plus the gates in front of them: foreign Host and Origin, missing or wrong tokens.
  */
+import { sendRaw, type RawAnswer } from '../support/send-raw';
 import fc from 'fast-check';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,23 +16,10 @@ import { startTestGateway, useSharedGateway, type TestGateway } from '../support
 let t: TestGateway;
 useSharedGateway({}, (gw) => { t = gw; });
 
-interface Answer { status: number; body: string }
+type Answer = RawAnswer;
 
 function send(method: string, path: string, body: Buffer | string | null, headers: Record<string, string> = {}, gw: TestGateway = t): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1', port: gw.addresses.adminPort, path, method, agent: false, // a fresh connection each: no keep-alive reuse races
-      headers: { authorization: `Bearer ${t.gateway.adminToken}`, 'content-type': 'application/json', ...headers },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.setTimeout(10_000, () => req.destroy(new Error(`no answer within 10 s: ${method} ${path}`)));
-    req.on('error', reject);
-    req.end(body ?? undefined);
-  });
+  return sendRaw(gw.addresses.adminPort, method, path, body, { authorization: `Bearer ${t.gateway.adminToken}`, 'content-type': 'application/json', ...headers });
 }
 
 function expectSane(a: Answer, what: string) {

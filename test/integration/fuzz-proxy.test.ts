@@ -3,29 +3,18 @@
  * wrong types, invalid UTF-8, hostile paths and header values. Whatever comes in, the answer is a clear
  * OpenAI-shaped 4xx (or a real answer for what happens to be a valid request), never a 5xx, a hang or a crash.
  */
+import { sendRaw, type RawAnswer } from '../support/send-raw';
 import fc from 'fast-check';
-import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { useSharedGateway, type TestGateway } from '../support/start-gateway';
 
 let t: TestGateway;
 useSharedGateway({ maxBodyBytes: 256 * 1024 }, (gw) => { t = gw; });
 
-interface Answer { status: number; body: string }
+type Answer = RawAnswer;
 
-/** node:http with a deadline: a gateway that never answers fails the property instead of hanging the test. */
 function send(path: string, body: Buffer | string | null, headers: Record<string, string> = {}, method = 'POST'): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: t.addresses.proxyPort, path, method, agent: false, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.setTimeout(10_000, () => req.destroy(new Error(`no answer within 10 s: ${method} ${path}`)));
-    req.on('error', reject);
-    req.end(body ?? undefined);
-  });
+  return sendRaw(t.addresses.proxyPort, method, path, body, { 'content-type': 'application/json', ...headers });
 }
 
 /** The property every answer must have. */
