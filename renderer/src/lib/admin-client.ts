@@ -1,4 +1,6 @@
 import type {
+  Alias,
+  AliasPut,
   CacheEntry,
   CacheEntryDetail,
   CacheInvalidate,
@@ -11,6 +13,7 @@ import type {
   ProjectUsage,
   ProviderSettings,
   ProviderUpdate,
+  RoutingRule,
   SpendGroupBy,
   SpendRow,
   Trace,
@@ -231,6 +234,16 @@ export function createAdminClient(options: AdminClientOptions = {}) {
 
     updateProvider: (id: string, patch: ProviderUpdate) =>
       sendJson<ProviderSettings>('PUT', ADMIN_ROUTES.provider(id), patch),
+
+    listAliases: (signal?: AbortSignal) => getJson<{ items: Alias[] }>(ADMIN_ROUTES.aliases, signal),
+
+    putAlias: (name: string, body: AliasPut) => sendJson<Alias>('PUT', ADMIN_ROUTES.alias(name), body),
+
+    deleteAlias: (name: string) => sendJson<{ removed: number }>('DELETE', ADMIN_ROUTES.alias(name)),
+
+    getRoutingRule: (slug: string, signal?: AbortSignal) => getJson<RoutingRule>(ADMIN_ROUTES.projectRouting(slug), signal),
+
+    putRoutingRule: (slug: string, rule: RoutingRule) => sendJson<RoutingRule>('PUT', ADMIN_ROUTES.projectRouting(slug), rule),
 
     /**
      * Follows `/admin/v1/events` until `signal` aborts, reconnecting with exponential backoff.

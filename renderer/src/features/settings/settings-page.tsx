@@ -5,6 +5,7 @@ import { describeError } from '../../lib/describe-error';
 import { getDesktop, isDesktop } from '../../lib/desktop';
 import { useAppStore } from '../../store';
 import { connectionSelectors } from '../../store/connection-slice';
+import { AliasesSection } from './aliases-section';
 import { loadSettings, saveProvider, saveRetentionDays } from './settings-actions';
 import { settingsSelectors } from './settings-slice';
 
@@ -42,6 +43,7 @@ export function SettingsPage() {
           ))}
           <AddProviderForm />
         </section>
+        <AliasesSection />
         {settings && (
           <section className="card">
             <h3>Data retention</h3>

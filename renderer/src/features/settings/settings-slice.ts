@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { GatewaySettings, ProviderSettings } from '../../../../shared/api/dto';
+import type { Alias, GatewaySettings, ProviderSettings } from '../../../../shared/api/dto';
 import type { AppState } from '../../store';
 import type { LoadState } from '../projects/projects-slice';
 
@@ -12,6 +12,11 @@ export interface SettingsSlice {
   setProviders(providers: ProviderSettings[]): void;
   upsertProvider(provider: ProviderSettings): void;
   setSettingsLoad(load: LoadState, error?: string | null): void;
+  /** global aliases, sorted by name */
+  aliases: Alias[];
+  setAliases(aliases: Alias[]): void;
+  upsertAlias(alias: Alias): void;
+  removeAlias(name: string): void;
 }
 
 export const initialSettingsState = {
@@ -19,7 +24,10 @@ export const initialSettingsState = {
   providers: [] as ProviderSettings[],
   settingsLoad: 'idle' as LoadState,
   settingsError: null as string | null,
+  aliases: [] as Alias[],
 };
+
+const byName = (a: Alias, b: Alias): number => a.name.localeCompare(b.name);
 
 export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> = (set) => ({
   ...initialSettingsState,
@@ -32,6 +40,9 @@ export const createSettingsSlice: StateCreator<AppState, [], [], SettingsSlice> 
         : [...s.providers, provider],
     })),
   setSettingsLoad: (settingsLoad, settingsError = null) => set({ settingsLoad, settingsError }),
+  setAliases: (aliases) => set({ aliases: [...aliases].sort(byName) }),
+  upsertAlias: (alias) => set((s) => ({ aliases: [...s.aliases.filter((a) => a.name !== alias.name), alias].sort(byName) })),
+  removeAlias: (name) => set((s) => ({ aliases: s.aliases.filter((a) => a.name !== name) })),
 });
 
 export const settingsSelectors = {
@@ -39,4 +50,5 @@ export const settingsSelectors = {
   providers: (s: AppState) => s.providers,
   load: (s: AppState) => s.settingsLoad,
   error: (s: AppState) => s.settingsError,
+  aliases: (s: AppState) => s.aliases,
 };
