@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { Project, ProjectUsage, SpendRow } from '../../../../shared/api/dto';
+import type { Project, ProjectUsage, RoutingRule, SpendRow } from '../../../../shared/api/dto';
 import type { AppState } from '../../store';
 
 export type LoadState = 'idle' | 'loading' | 'loaded' | 'error';
@@ -28,6 +28,9 @@ export interface ProjectsSlice {
   setProjectsLoad(load: LoadState, error?: string | null): void;
   selectProject(slug: string | null): void;
   setProjectUsage(usage: ProjectUsage): void;
+  /** per project slug: the complexity routing rule, once loaded */
+  routingRules: Record<string, RoutingRule>;
+  setRoutingRule(slug: string, rule: RoutingRule): void;
 }
 
 export const initialProjectsState = {
@@ -37,6 +40,7 @@ export const initialProjectsState = {
   projectStats: { today: {}, month: {} } as ProjectsSlice['projectStats'],
   selectedProjectSlug: null as string | null,
   projectUsage: {} as Record<string, ProjectUsage>,
+  routingRules: {} as Record<string, RoutingRule>,
 };
 
 export const createProjectsSlice: StateCreator<AppState, [], [], ProjectsSlice> = (set) => ({
@@ -59,6 +63,7 @@ export const createProjectsSlice: StateCreator<AppState, [], [], ProjectsSlice> 
   setProjectsLoad: (projectsLoad, projectsError = null) => set({ projectsLoad, projectsError }),
   selectProject: (selectedProjectSlug) => set({ selectedProjectSlug }),
   setProjectUsage: (usage) => set((s) => ({ projectUsage: { ...s.projectUsage, [usage.project]: usage } })),
+  setRoutingRule: (slug, rule) => set((s) => ({ routingRules: { ...s.routingRules, [slug]: rule } })),
 });
 
 function sortProjects(projects: Project[]): Project[] {
@@ -94,5 +99,9 @@ export const projectsSelectors = {
     (slug: string) =>
     (s: AppState): ProjectUsage | undefined =>
       s.projectUsage[slug],
+  routingRule:
+    (slug: string) =>
+    (s: AppState): RoutingRule | undefined =>
+      s.routingRules[slug],
   selected: (s: AppState): Project | undefined => s.projects.find((p) => p.slug === s.selectedProjectSlug),
 };

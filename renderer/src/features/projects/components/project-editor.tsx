@@ -10,6 +10,7 @@ import { saveProject } from '../project-actions';
 import { toProjectForm, toProjectPatch, type ProjectForm } from '../project-form';
 import { BudgetUsage } from './budget-usage';
 import { CapMeter } from './cap-meter';
+import { RoutingSection } from './routing-section';
 
 const MODES: Array<[BudgetMode, string]> = [
   ['block', 'block: refuse with 429 budget_exceeded'],
@@ -105,6 +106,7 @@ export function ProjectEditor({ project, onClose }: { project: Project; onClose(
             <input id="f-conc" className="input mono" inputMode="numeric" placeholder="no limit" value={form.concurrency} onChange={(e) => set('concurrency', e.target.value)} />
           </div>
         </section>
+        <RoutingSection key={project.slug} slug={project.slug} />
         <section className="detail-section">
           <h3>Cache</h3>
           <div className="field-grid">

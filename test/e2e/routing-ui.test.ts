@@ -1,0 +1,66 @@
+import { expect, it } from 'vitest';
+import type { Alias, RoutingRule } from '../../shared/api/dto';
+import { openDashboard, screenshot, useDashboard, type Dashboard } from './dashboard';
+
+let d: Dashboard;
+useDashboard((ready) => (d = ready));
+
+it('Settings creates, edits and deletes a global alias; the project editor saves a complexity rule', async () => {
+  await d.t.client({ project: 'e2e-routing' }).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+  await openDashboard(d);
+  await d.page.keyboard.press('g');
+  await d.page.keyboard.press('s');
+  const section = d.page.getByRole('region', { name: 'Aliases' });
+  await section.getByRole('button', { name: '+ Add alias' }).click();
+
+  // an unknown target: the API's message shows inline and nothing is saved
+  const form = section.getByRole('form', { name: 'Add alias' });
+  await form.getByLabel('Name').fill('fast');
+  await form.getByLabel('Strategy').selectOption('weighted');
+  await form.getByLabel('Targets').fill('openai/gpt-4o-mini 3\nnowhere/no-such-model');
+  await form.getByRole('button', { name: 'Add' }).click();
+  await form.getByRole('alert').filter({ hasText: 'no-such-model' }).waitFor();
+  expect((await d.t.admin<{ items: Alias[] }>('/admin/v1/aliases')).body.items).toEqual([]);
+
+  await form.getByLabel('Targets').fill('openai/gpt-4o-mini 3\nopenai/gpt-4o');
+  await form.getByRole('button', { name: 'Add' }).click();
+  await section.getByRole('button', { name: 'Edit alias fast' }).waitFor();
+  const listed = await d.t.admin<{ items: Alias[] }>('/admin/v1/aliases');
+  expect(listed.body.items).toMatchObject([{
+    name: 'fast', project: null, strategy: 'weighted',
+    targets: [{ model: 'openai/gpt-4o-mini', weight: 3 }, { model: 'openai/gpt-4o', weight: 1 }],
+  }]);
+  // the alias answers at the wire
+  const answer = await d.t.client({ project: 'e2e-routing' }).chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'hi' }] });
+  expect(answer.choices[0]?.message.content).toBeTruthy();
+  await section.scrollIntoViewIfNeeded();
+  await screenshot(d.page, 'e2e-aliases');
+
+  // the project editor: route simple prompts of this project to the cheap model
+  await d.page.keyboard.press('g');
+  await d.page.keyboard.press('p');
+  await d.page.locator('tr[data-project="e2e-routing"]').click();
+  const routing = d.page.getByRole('complementary', { name: 'Project e2e-routing' }).getByRole('region', { name: 'Routing' });
+  await routing.getByLabel('By complexity').check();
+  await routing.getByLabel('Cheap model').fill('openai/gpt-4o-mini');
+  await routing.getByLabel('Strong model').fill('does-not-exist-anywhere');
+  await routing.getByRole('button', { name: 'Apply rule' }).click();
+  await routing.getByRole('alert').filter({ hasText: 'does-not-exist-anywhere' }).waitFor();
+  await routing.getByLabel('Strong model').fill('fast');
+  await routing.getByLabel('Threshold').fill('0.3');
+  await routing.getByLabel('Applies to').fill('gpt-4o, fast');
+  await routing.getByRole('button', { name: 'Apply rule' }).click();
+  await d.page.getByText('e2e-routing: complexity routing on.').waitFor();
+  const rule = await d.t.admin<RoutingRule>('/admin/v1/projects/e2e-routing/routing');
+  expect(rule.body).toEqual({ complexity: { cheapModel: 'openai/gpt-4o-mini', strongModel: 'fast', threshold: 0.3, appliesTo: ['gpt-4o', 'fast'] } });
+  await routing.scrollIntoViewIfNeeded();
+  await screenshot(d.page, 'e2e-routing-rule');
+
+  // delete asks first
+  await d.page.keyboard.press('g');
+  await d.page.keyboard.press('s');
+  await section.getByRole('button', { name: 'Delete alias fast' }).click();
+  await d.page.getByRole('alertdialog', { name: 'Delete alias fast?' }).getByRole('button', { name: 'Delete' }).click();
+  await section.getByText('No aliases yet.').waitFor();
+  expect((await d.t.admin<{ items: Alias[] }>('/admin/v1/aliases')).body.items).toEqual([]);
+});
