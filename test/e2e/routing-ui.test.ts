@@ -30,6 +30,16 @@ it('Settings creates, edits and deletes a global alias; the project editor saves
     name: 'fast', project: null, strategy: 'weighted',
     targets: [{ model: 'openai/gpt-4o-mini', weight: 3 }, { model: 'openai/gpt-4o', weight: 1 }],
   }]);
+  // edit: switch to ordered and swap the order; the form starts from the saved alias
+  await section.getByRole('button', { name: 'Edit alias fast' }).click();
+  const edit = section.getByRole('form', { name: 'Edit alias fast' });
+  expect(await edit.getByLabel('Targets').inputValue()).toBe('openai/gpt-4o-mini 3\nopenai/gpt-4o');
+  await edit.getByLabel('Strategy').selectOption('ordered');
+  await edit.getByLabel('Targets').fill('openai/gpt-4o\nopenai/gpt-4o-mini');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await section.getByRole('button', { name: 'Edit alias fast' }).waitFor();
+  await expect.poll(async () => (await d.t.admin<{ items: Alias[] }>('/admin/v1/aliases')).body.items.map((a) => [a.strategy, a.targets.map((t) => t.model)]))
+    .toEqual([['ordered', ['openai/gpt-4o', 'openai/gpt-4o-mini']]]);
   // the alias answers at the wire
   const answer = await d.t.client({ project: 'e2e-routing' }).chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'hi' }] });
   expect(answer.choices[0]?.message.content).toBeTruthy();
@@ -43,9 +53,9 @@ it('Settings creates, edits and deletes a global alias; the project editor saves
   const routing = d.page.getByRole('complementary', { name: 'Project e2e-routing' }).getByRole('region', { name: 'Routing' });
   await routing.getByLabel('By complexity').check();
   await routing.getByLabel('Cheap model').fill('openai/gpt-4o-mini');
-  await routing.getByLabel('Strong model').fill('does-not-exist-anywhere');
+  await routing.getByLabel('Strong model').fill('nowhere/no-such-model');
   await routing.getByRole('button', { name: 'Apply rule' }).click();
-  await routing.getByRole('alert').filter({ hasText: 'does-not-exist-anywhere' }).waitFor();
+  await routing.getByRole('alert').filter({ hasText: 'nowhere/no-such-model' }).waitFor();
   await routing.getByLabel('Strong model').fill('fast');
   await routing.getByLabel('Threshold').fill('0.3');
   await routing.getByLabel('Applies to').fill('gpt-4o, fast');
