@@ -1,27 +1,9 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { chooseSecretStore, createSafeStorageSecretStore, type SafeStorageLike } from './safe-storage-secret-store';
-
-/** Stands in for the OS keychain: AES-GCM under a key only this "user" has. */
-function fakeSafeStorage(key = randomBytes(32), available = true): SafeStorageLike {
-  return {
-    isEncryptionAvailable: () => available,
-    encryptString(plain) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), body]);
-    },
-    decryptString(sealed) {
-      const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
-      decipher.setAuthTag(sealed.subarray(12, 28));
-      return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8');
-    },
-  };
-}
+import { chooseSecretStore, createSafeStorageSecretStore } from './safe-storage-secret-store';
+import { fakeKeychain } from '../../test/support/fake-keychain';
 
 const KEY = 'sk-proj-THISISASECRETKEY1234567890';
 let dir: string;
@@ -35,7 +17,7 @@ beforeEach(() => {
 
 describe('safeStorage secret store', () => {
   it('round-trips a key across restarts while only ciphertext reaches disk (0600)', () => {
-    const os = fakeSafeStorage();
+    const os = fakeKeychain();
     const file = join(dir, 'secrets.enc.json');
     createSafeStorageSecretStore({ file, safeStorage: os, warn }).set('openai', KEY);
 
@@ -48,7 +30,7 @@ describe('safeStorage secret store', () => {
   });
 
   it('removes a key when set to null', () => {
-    const os = fakeSafeStorage();
+    const os = fakeKeychain();
     const file = join(dir, 'secrets.enc.json');
     const store = createSafeStorageSecretStore({ file, safeStorage: os, warn });
     store.set('openai', KEY);
@@ -59,22 +41,22 @@ describe('safeStorage secret store', () => {
 
   it('returns null and says why when another keychain cannot decrypt the key', () => {
     const file = join(dir, 'secrets.enc.json');
-    createSafeStorageSecretStore({ file, safeStorage: fakeSafeStorage(), warn }).set('openai', KEY);
-    const elsewhere = createSafeStorageSecretStore({ file, safeStorage: fakeSafeStorage(), warn });
+    createSafeStorageSecretStore({ file, safeStorage: fakeKeychain(), warn }).set('openai', KEY);
+    const elsewhere = createSafeStorageSecretStore({ file, safeStorage: fakeKeychain(), warn });
     expect(elsewhere.get('openai')).toBeNull();
     expect(warnings.join()).toContain('could not be decrypted');
     expect(warnings.join()).not.toContain(KEY);
   });
 
   it('refuses to start when the OS cannot encrypt, so the caller can choose another store', () => {
-    expect(() => createSafeStorageSecretStore({ file: join(dir, 's.json'), safeStorage: fakeSafeStorage(undefined, false), warn }))
+    expect(() => createSafeStorageSecretStore({ file: join(dir, 's.json'), safeStorage: fakeKeychain(undefined, false), warn }))
       .toThrow(/not available/);
   });
 
   it('moves keys from the headless plaintext file into encrypted storage and deletes the plaintext', () => {
     const plaintextFile = join(dir, 'secrets.json');
     writeFileSync(plaintextFile, JSON.stringify({ openai: KEY }));
-    const os = fakeSafeStorage();
+    const os = fakeKeychain();
     const file = join(dir, 'secrets.enc.json');
     const store = createSafeStorageSecretStore({ file, safeStorage: os, plaintextFile, warn });
     expect(store.get('openai')).toBe(KEY);
@@ -86,7 +68,7 @@ describe('safeStorage secret store', () => {
   it('sets an unreadable file aside and starts empty instead of failing the app', () => {
     const file = join(dir, 'secrets.enc.json');
     writeFileSync(file, '{not json');
-    const store = createSafeStorageSecretStore({ file, safeStorage: fakeSafeStorage(), warn, now: () => 42 });
+    const store = createSafeStorageSecretStore({ file, safeStorage: fakeKeychain(), warn, now: () => 42 });
     expect(store.get('openai')).toBeNull();
     expect(readFileSync(`${file}.unreadable-42`, 'utf8')).toBe('{not json');
     store.set('openai', KEY);
@@ -96,7 +78,7 @@ describe('safeStorage secret store', () => {
 
 describe('choosing the desktop secret store', () => {
   it('uses OS encryption when a real keyring backs it', () => {
-    const os = fakeSafeStorage();
+    const os = fakeKeychain();
     const store = chooseSecretStore({ dataDir: dir, safeStorage: { ...os, getSelectedStorageBackend: () => 'gnome_libsecret' }, platform: 'linux', warn });
     store!.set('openai', KEY);
     expect(readFileSync(join(dir, 'secrets.enc.json'), 'utf8')).not.toContain(KEY);
@@ -104,10 +86,10 @@ describe('choosing the desktop secret store', () => {
   });
 
   it('keeps the headless 0600 file, and says so, when there is no keyring or no encryption', () => {
-    const os = fakeSafeStorage();
+    const os = fakeKeychain();
     expect(chooseSecretStore({ dataDir: dir, safeStorage: { ...os, getSelectedStorageBackend: () => 'basic_text' }, platform: 'linux', warn })).toBeUndefined();
     expect(warnings[0]).toContain('no keyring');
-    expect(chooseSecretStore({ dataDir: dir, safeStorage: fakeSafeStorage(undefined, false), platform: 'darwin', warn })).toBeUndefined();
+    expect(chooseSecretStore({ dataDir: dir, safeStorage: fakeKeychain(undefined, false), platform: 'darwin', warn })).toBeUndefined();
     expect(warnings[1]).toContain('OS encryption is not available');
     expect(warnings[1]).toContain('secrets.json');
   });

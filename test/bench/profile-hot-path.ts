@@ -7,7 +7,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { runLoad } from './measure';
-import { freePort, makeTempDir, removeTempDirs, ROOT, spawnNode, startMock, stopAll, stopChild, waitForLine } from './targets';
+import { freePort } from '../support/free-port';
+import { makeTempDir, removeTempDirs, ROOT, spawnNode, startMock, stopAll, stopChild, waitForLine } from './targets';
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
 interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[] }

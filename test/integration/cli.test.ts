@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from '../support/mock-upstream';
 import { eventually } from '../support/start-gateway';
+import { freePort } from '../support/free-port';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = 'electron/gateway/cli.ts';
@@ -84,14 +84,6 @@ const admin = (cli: Started, path: string) => fetch(`${cli.adminUrl}${path}`, { 
 const traceCount = async (cli: Started) => ((await (await admin(cli, '/admin/v1/traces?limit=1000')).json()) as { items: unknown[] }).items.length;
 const ask = (cli: Started, content: string) => new OpenAI({ baseURL: cli.proxyUrl, apiKey: 'tollgate', maxRetries: 0 })
   .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }], temperature: 0 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('headless CLI', () => {
   it('prints the gateway and dashboard URLs and proxies to TOLLGATE_OPENAI_BASE_URL', { timeout: 30_000 }, async () => {

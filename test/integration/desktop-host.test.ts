@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,27 +9,11 @@ import { startGatewayHost, type GatewayHost } from '../../electron/main/gateway-
 import { createSafeStorageSecretStore, type SafeStorageLike } from '../../electron/main/safe-storage-secret-store';
 import { startMockUpstream, type MockUpstream } from '../support/mock-upstream';
 import { eventually } from '../support/start-gateway';
+import { fakeKeychain } from '../support/fake-keychain';
 
 // The desktop shell's gateway host on plain Node: what the app does between `whenReady` and quit, minus the
 // window. Provider keys go through the safeStorage store (a fake keychain), as the app wires them.
 const KEY = 'sk-desktop-0123456789abcdefghijklmn';
-
-function fakeKeychain(key: Buffer): SafeStorageLike {
-  return {
-    isEncryptionAvailable: () => true,
-    encryptString(plain) {
-      const iv = randomBytes(12);
-      const c = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      return Buffer.concat([iv, c.getAuthTag(), body]);
-    },
-    decryptString(sealed) {
-      const d = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
-      d.setAuthTag(sealed.subarray(12, 28));
-      return Buffer.concat([d.update(sealed.subarray(28)), d.final()]).toString('utf8');
-    },
-  };
-}
 
 let dataDir: string;
 let mock: MockUpstream;

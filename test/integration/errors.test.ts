@@ -1,8 +1,9 @@
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, useSharedGateway, type TestGateway } from '../support/start-gateway';
 import { catchApiError, fetchLatestTrace, fetchTrace, postRaw } from '../support/wire';
+import { freePort } from '../support/free-port';
 
 let t: TestGateway;
 let client: OpenAI;
@@ -18,14 +19,6 @@ const hello = (model = 'gpt-4o-mini') => ({ model, messages: [{ role: 'user' as 
 async function expectStillServing(gw: TestGateway = t) {
   const data = await gw.client().chat.completions.create(hello());
   expect(data.choices[0]!.message.content).toBe('Echo: hello');
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 /** Sends raw bytes to the proxy port and returns everything it answers before closing. */

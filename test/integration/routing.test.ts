@@ -1,18 +1,10 @@
-import { createServer } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TraceDetail } from '../../shared/api/dto';
 import { startMockUpstream, type MockUpstream } from '../support/mock-upstream';
 import { startTestGateway, type TestGateway } from '../support/start-gateway';
 import { catchApiError, fetchTrace } from '../support/wire';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+import { freePort } from '../support/free-port';
 
 /** A seeded PRNG (mulberry32): weighted picks are random, yet the test is repeatable. */
 function seeded(seed: number) {
