@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, release } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { CHAT_PATH, combineLoads, httpPost, median, readRss, runLoad, ttfbLoop, waitForQuiet, type LoadResult } from './measure';
 import { measureSemantic } from './semantic-slot';
 import { consoleReport, markdownReport, type BenchData, type Cell, type Rss, type Scenario, type TargetInfo } from './report';
@@ -16,7 +17,8 @@ import {
   startMock, startPortkey, stopAll, stopChild, type Child,
 } from './targets';
 
-const QUICK = process.argv.includes('--quick');
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false } } }); // throws on unknown flags: a typo must not start an 8-minute run
+const QUICK = args.quick;
 const SETTINGS = QUICK
   ? { warmupS: 0.5, seconds: 1, repeats: 1, connections: [1, 16, 64], ttfbN: 50, ttfbWarm: 10, prewarmS: 1 }
   : { warmupS: 1, seconds: 3, repeats: 3, connections: [1, 16, 64], ttfbN: 200, ttfbWarm: 20, prewarmS: 2 };
