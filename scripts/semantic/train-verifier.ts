@@ -11,9 +11,13 @@ import { loadUseLiteEmbedder } from '../../electron/gateway/embed/use-lite-embed
 import { trainBoosted, type BoostOptions } from './gbdt';
 import { embedAll, isHeldOut, readPairsDir, type Pair } from './pairs';
 
+// e.g. `gptcache:3`: GPTCache's rewordings are 4 % of the rows, so at weight 1 the trees learn little about them
+const DEFAULT_WEIGHTS = '';
 const { values: args } = parseArgs({ options: {
   data: { type: 'string' }, out: { type: 'string', default: 'resources/semantic-verifier.json' },
   'vector-cache': { type: 'string' }, rounds: { type: 'string', default: '300' }, depth: { type: 'string', default: '4' },
+  // per-dataset row weights, `name:weight,…`; a dataset's positives only with `name+`, its negatives with `name-`
+  weights: { type: 'string', default: DEFAULT_WEIGHTS },
 } });
 if (!args.data) throw new Error('--data DIR (a folder of labeled .jsonl pairs) is required');
 
@@ -37,8 +41,15 @@ const rows = pairs.map((p) => computeFeatures(dot(vectors.get(p.a)!, vectors.get
 const trainIdx = pairs.map((_, i) => i).filter((i) => !isHeldOut(pairs[i]!));
 const testIdx = pairs.map((_, i) => i).filter((i) => isHeldOut(pairs[i]!));
 
+const weightSpec = new Map(args.weights!.split(',').filter(Boolean).map((s) => {
+  const [name, w] = s.split(':');
+  if (!name || !Number.isFinite(Number(w)) || Number(w) <= 0) throw new Error(`--weights: "${s}" is not name:weight`);
+  return [name, Number(w)] as const;
+}));
+const weightOf = (p: Pair) => weightSpec.get(p.dataset + (p.same ? '+' : '-')) ?? weightSpec.get(p.dataset) ?? 1;
+
 function fit(idx: number[]) {
-  return trainBoosted(idx.map((i) => rows[i]!), idx.map((i) => (pairs[i]!.same ? 1 : 0)), opts);
+  return trainBoosted(idx.map((i) => rows[i]!), idx.map((i) => (pairs[i]!.same ? 1 : 0)), { ...opts, weights: idx.map((i) => weightOf(pairs[i]!)) });
 }
 
 // out-of-fold probabilities on the training part, to pick thresholds on predictions the model did not fit
@@ -97,6 +108,7 @@ const model: VerifierModel = {
   embedder: embedder.id, features: [...FEATURE_NAMES], base: final.base,
   trees: final.trees.map((t) => ({ ...t, threshold: t.threshold.map((x) => Math.round(x * 1e6) / 1e6), value: t.value.map((x) => Math.round(x * 1e6) / 1e6) })),
   thresholds, minCosine: MIN_COSINE, trainedAt: new Date().toISOString().slice(0, 10), heldOut,
+  trainedWith: { weights: args.weights!, precisionTargets: PRECISION_TARGETS, pawsFalseHitMax: PAWS_FALSE_HIT_MAX },
 };
 writeFileSync(args.out!, JSON.stringify(model) + '\n');
 console.log(JSON.stringify({ thresholds, heldOut }, null, 1));

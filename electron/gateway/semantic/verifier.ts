@@ -26,6 +26,8 @@ export interface VerifierModel {
   minCosine: number;
   trainedAt: string;
   heldOut?: unknown;
+  /** the trainer's settings (dataset weights, threshold targets) */
+  trainedWith?: unknown;
 }
 
 export const DEFAULT_VERIFIER_FILE = fileURLToPath(new URL('../../../resources/semantic-verifier.json', import.meta.url));
