@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { APIError } from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CacheEntry, CacheEntryDetail, Page, Project, ProviderSettings, Trace, TraceDetail } from '../../shared/api/dto';
@@ -150,6 +152,19 @@ describe('admin API', () => {
     }
     expect((await t.admin<Project>('/admin/v1/projects/shop')).body).toEqual(before);
     expectOpenAIError(await t.admin('/admin/v1/projects/nope', { method: 'PATCH', body: { name: 'x' } }), 404, 'not_found');
+  });
+
+  it('an acknowledged change is committed to disk before the answer (kill -9 right after cannot lose it)', async () => {
+    await t.close();
+    t = await startTestGateway({ commitWindowMs: 60_000 }); // the trace below stays in the open group commit
+    await chat('an open group commit holds this trace');
+    expect((await t.admin('/admin/v1/aliases/durable', { method: 'PUT', body: { targets: ['openai/gpt-4o-mini'] } })).status).toBe(200);
+    // a second connection sees only committed data, as the database would after kill -9
+    const disk = new Database(join(t.dataDir, 'tollgate.db'), { readonly: true });
+    try {
+      expect(disk.prepare('SELECT name FROM aliases WHERE name = ?').get('durable')).toEqual({ name: 'durable' });
+      expect(disk.prepare('SELECT count(*) AS n FROM traces').get()).toEqual({ n: 1 }); // committed with it
+    } finally { disk.close(); }
   });
 
   it('creates a project on first use of /p/<slug>/v1 and counts its spend', async () => {

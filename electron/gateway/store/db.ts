@@ -1,23 +1,32 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { migrate } from './migrate';
 
 export interface Store {
   db: Database.Database;
-  /** queue a write for the next batched transaction (the hot path never waits on disk) */
+  /** run a write now, in the open batch transaction that the next group commit makes durable */
   enqueue(write: () => void): void;
-  /** run queued writes now; readers call this first so they see everything acknowledged */
+  /** commit the open batch now; readers and admin writes call this so what they acknowledge is on disk */
   flush(): void;
   /** writes waiting for the next batch, and whether its timer is armed (diagnostics) */
   pending(): { writes: number; timer: boolean };
   close(): void;
 }
 
-const FLUSH_DELAY_MS = 20;
 const FLUSH_AT = 256;
 
-export function openStore(dataDir: string, onError: (err: unknown) => void, nativeBinding?: string): Store {
+export interface StoreOptions {
+  onError: (err: unknown) => void;
+  /** seconds each group commit took (WAL checkpoints included): the event loop waited that long */
+  onCommit?: (seconds: number) => void;
+  /** better-sqlite3 built for another ABI (the desktop app's Electron) */
+  nativeBinding?: string;
+  commitWindowMs?: number;
+}
+
+export function openStore(dataDir: string, { onError, onCommit, nativeBinding, commitWindowMs = 20 }: StoreOptions): Store {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, 'tollgate.db'), nativeBinding ? { nativeBinding } : {});
   // WAL + NORMAL: a committed transaction survives kill -9 of the process (it is in the WAL);
@@ -28,38 +37,59 @@ export function openStore(dataDir: string, onError: (err: unknown) => void, nati
   db.pragma('busy_timeout = 5000');
   migrate(db);
 
-  let queue: Array<() => void> = [];
+  // Group commit without a stall: each write runs when it is enqueued (after its response went out), inside a
+  // transaction that stays open until the timer commits it. A request in flight then waits for one row's
+  // insert at most, never for a whole batch; and nothing sits in memory for 20 ms growing the GC's work.
+  let pendingWrites = 0;
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
+  let ownTx = false;
+  // Enqueued while someone else's transaction is open (ours is not): run after it, so its rollback can't take ours.
+  let deferred: Array<() => void> = [];
+  // inside our open transaction this is a SAVEPOINT: one failing write rolls back alone, never half-done
+  const runWrite = db.transaction((write: () => void) => write());
+
+  const write = (w: () => void) => {
+    try { runWrite(w); } catch (err) { onError(err); }
+  };
 
   const flush = () => {
     if (timer) { clearTimeout(timer); timer = null; }
-    if (queue.length === 0 || closed) return;
-    const batch = queue;
-    queue = [];
-    try {
-      db.transaction(() => { for (const write of batch) write(); })();
-    } catch {
-      // Some write failed and the whole batch rolled back: replay each on its own (a savepoint each), so one
-      // bad write neither takes the others with it nor lands half-done (a trace without its spend row).
-      db.transaction(() => {
-        for (const write of batch) {
-          try { db.transaction(write)(); } catch (err) { onError(err); }
-        }
-      })();
+    if (closed) return;
+    pendingWrites = 0;
+    // an I/O error can make SQLite roll the whole transaction back on its own; then there is nothing to commit
+    if (ownTx && db.inTransaction) {
+      const t0 = performance.now();
+      try { db.exec('COMMIT'); onCommit?.((performance.now() - t0) / 1000); } catch (err) {
+        onError(err);
+        if (db.inTransaction) db.exec('ROLLBACK');
+      }
     }
+    ownTx = false;
+    if (deferred.length === 0) return;
+    if (db.inTransaction) { timer = setTimeout(flush, commitWindowMs); return; }
+    const later = deferred;
+    deferred = [];
+    db.transaction(() => { for (const w of later) write(w); })();
+  };
+
+  const arm = () => {
+    if (++pendingWrites >= FLUSH_AT) flush();
+    else if (!timer) timer = setTimeout(flush, commitWindowMs);
   };
 
   return {
     db,
-    enqueue(write) {
+    enqueue(w) {
       if (closed) return;
-      queue.push(write);
-      if (queue.length >= FLUSH_AT) flush();
-      else if (!timer) timer = setTimeout(flush, FLUSH_DELAY_MS);
+      if (ownTx && !db.inTransaction) ownTx = false;
+      if (!ownTx && db.inTransaction) { deferred.push(w); arm(); return; }
+      if (!ownTx) { db.exec('BEGIN'); ownTx = true; }
+      write(w);
+      arm();
     },
     flush,
-    pending: () => ({ writes: queue.length, timer: timer !== null }),
+    pending: () => ({ writes: pendingWrites + deferred.length, timer: timer !== null }),
     close() {
       if (closed) return;
       flush();
