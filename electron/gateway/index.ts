@@ -100,7 +100,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     bodyMs: options.upstreamBodyTimeoutMs ?? 300_000,
   };
   const upstream = createUpstreamClient(timeouts);
-  const spend = createSpendRepo(store.db);
+  const spend = createSpendRepo(store.db, store.enqueueAtCommit);
   const exactCache = createExactCache(store, cacheRepo, now);
   const providers = createProviderSettings({ dataDir: options.dataDir, settings, env, openai: options.openai, secretStore: options.secretStore });
   const deps: PipelineDeps = {

@@ -8,6 +8,8 @@ export interface Store {
   db: Database.Database;
   /** run a write now, in the open batch transaction that the next group commit makes durable */
   enqueue(write: () => void): void;
+  /** run a write just before the next commit, in the same transaction (for rollups: one upsert per commit) */
+  enqueueAtCommit(write: () => void): void;
   /** commit the open batch now; readers and admin writes call this so what they acknowledge is on disk */
   flush(): void;
   /** writes waiting for the next batch, and whether its timer is armed (diagnostics) */
@@ -46,6 +48,7 @@ export function openStore(dataDir: string, { onError, onCommit, nativeBinding, c
   let ownTx = false;
   // Enqueued while someone else's transaction is open (ours is not): run after it, so its rollback can't take ours.
   let deferred: Array<() => void> = [];
+  let atCommit: Array<() => void> = [];
   // inside our open transaction this is a SAVEPOINT: one failing write rolls back alone, never half-done
   const runWrite = db.transaction((write: () => void) => write());
 
@@ -57,8 +60,12 @@ export function openStore(dataDir: string, { onError, onCommit, nativeBinding, c
     if (timer) { clearTimeout(timer); timer = null; }
     if (closed) return;
     pendingWrites = 0;
+    if (atCommit.length > 0 && !db.inTransaction) { db.exec('BEGIN'); ownTx = true; }
     // an I/O error can make SQLite roll the whole transaction back on its own; then there is nothing to commit
     if (ownTx && db.inTransaction) {
+      const late = atCommit;
+      atCommit = [];
+      for (const w of late) write(w);
       const t0 = performance.now();
       try { db.exec('COMMIT'); onCommit?.((performance.now() - t0) / 1000); } catch (err) {
         onError(err);
@@ -66,6 +73,7 @@ export function openStore(dataDir: string, { onError, onCommit, nativeBinding, c
       }
     }
     ownTx = false;
+    if (atCommit.length > 0) { timer = setTimeout(flush, commitWindowMs); return; }
     if (deferred.length === 0) return;
     if (db.inTransaction) { timer = setTimeout(flush, commitWindowMs); return; }
     const later = deferred;
@@ -88,8 +96,13 @@ export function openStore(dataDir: string, { onError, onCommit, nativeBinding, c
       write(w);
       arm();
     },
+    enqueueAtCommit(w) {
+      if (closed) return;
+      atCommit.push(w);
+      if (!timer) timer = setTimeout(flush, commitWindowMs);
+    },
     flush,
-    pending: () => ({ writes: pendingWrites + deferred.length, timer: timer !== null }),
+    pending: () => ({ writes: pendingWrites + deferred.length + atCommit.length, timer: timer !== null }),
     close() {
       if (closed) return;
       flush();
