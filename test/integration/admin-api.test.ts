@@ -107,6 +107,15 @@ describe('admin API', () => {
     const errors = (await traces('?status=error')).items;
     expect(errors.map((x) => [x.modelRequested, x.status])).toEqual([['mock-error-400', 400]]);
     expect((await traces('?project=beta&cache=miss')).items).toHaveLength(1);
+    // the dashboard's own filter vocabulary: status classes, hits by layer, text over every field it shows
+    expect((await traces('?status=4xx')).items.map((x) => x.status)).toEqual([400]);
+    expect((await traces('?status=5xx')).items).toEqual([]);
+    expect((await ids('?status=ok')).length).toBe(4);
+    expect(await ids('?cache=hit-exact')).toEqual([hit.traceId]);
+    expect(await ids('?cache=hit-semantic')).toEqual([]);
+    expect(await ids('?q=BETA')).toHaveLength(2); // project, case-insensitive
+    expect(await ids(`?q=${a2.traceId}`)).toEqual([a2.traceId]);
+    expect(await ids('?q=%25')).toEqual([]); // '%' is text, not a wildcard
   });
 
   it('returns one trace with its request and response bodies, and 404 for an unknown id', async () => {
