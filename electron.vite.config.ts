@@ -23,6 +23,8 @@ export default defineConfig({
           cli: fromRoot('electron/gateway/cli.ts'),
           // the semantic cache's worker thread, loaded by URL beside the bundle (embed-worker-client.ts)
           'embed-worker': fromRoot('electron/gateway/embed/embed-worker.ts'),
+          // the store's WAL checkpoints, off the event loop (store/wal-checkpointer.ts)
+          'wal-checkpoint-worker': fromRoot('electron/gateway/store/wal-checkpoint-worker.ts'),
         },
         output: {
           // The gateway code both entries share lands in a chunk. Keep it beside the entries, so its

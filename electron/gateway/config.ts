@@ -32,6 +32,8 @@ export interface GatewayOptions {
   drainTimeoutMs?: number;
   /** better-sqlite3 native binary to load (the desktop build passes its Electron-ABI copy) */
   sqliteNativeBinding?: string;
+  /** how long acknowledged trace/spend/cache writes may wait for their group commit (default 20 ms) */
+  commitWindowMs?: number;
   /** days of trace history to keep (default 30, or TOLLGATE_RETENTION_DAYS); the admin API can change it */
   retentionDays?: number;
   /** pricing table to load instead of the bundled resources/pricing.json */

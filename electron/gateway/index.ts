@@ -86,7 +86,11 @@ export function createGateway(options: GatewayOptions): Gateway {
   const log = createLogger(options.log);
   mkdirSync(options.dataDir, { recursive: true });
   const adminToken = resolveAdminToken(options.dataDir, options.adminToken, env);
-  const store = openStore(options.dataDir, (err) => log.error('batched write failed', { err }), options.sqliteNativeBinding);
+  const metrics = createMetricsCollector();
+  const store = openStore(options.dataDir, {
+    onError: (err) => log.error('batched write failed', { err }), onCommit: metrics.observeCommit,
+    nativeBinding: options.sqliteNativeBinding, commitWindowMs: options.commitWindowMs,
+  });
   const settings = createSettingsRepo(store.db);
   const cacheRepo = createCacheRepo(store.db);
   const events = createEventHub();
@@ -96,7 +100,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     bodyMs: options.upstreamBodyTimeoutMs ?? 300_000,
   };
   const upstream = createUpstreamClient(timeouts);
-  const spend = createSpendRepo(store.db);
+  const spend = createSpendRepo(store.db, store.enqueueAtCommit);
   const exactCache = createExactCache(store, cacheRepo, now);
   const providers = createProviderSettings({ dataDir: options.dataDir, settings, env, openai: options.openai, secretStore: options.secretStore });
   const deps: PipelineDeps = {
@@ -122,7 +126,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       modelDirs: options.modelDirs ?? [BUNDLED_MODELS_DIR, join(options.dataDir, 'models')], modelHost: options.modelHost,
       verifierFile: VERIFIER_FILE,
     }),
-    metrics: createMetricsCollector(),
+    metrics,
     budgets: createBudgets({ store, events, now, defaultTimeZone: resolveTimeZone(options.timeZone ?? env.TOLLGATE_TIME_ZONE) }),
     limits: createRateLimiter(now),
   };
@@ -153,6 +157,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const admin = createAdminServer({
     model, events, token: adminToken, bindHost: host, dashboardDir: options.dashboardDir ?? null, log, now,
     port: () => ports.admin,
+    commit: store.flush,
     metrics: createMetricsEndpoint({
       collector: deps.metrics, inFlight: () => proxy.inFlight,
       budgets: () => model.listProjects().items.map((p) => model.getProjectUsage(p.slug)),

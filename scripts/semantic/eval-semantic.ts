@@ -41,7 +41,7 @@ if (args.limit) pairs = pairs.slice(0, Number(args.limit));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-eval-'));
 const log = createLogger(() => undefined);
-const store = openStore(dataDir, (err) => console.error(err));
+const store = openStore(dataDir, { onError: (err) => console.error(err) });
 const cacheRepo = createCacheRepo(store.db);
 const exactCache = createExactCache(store, cacheRepo, Date.now);
 const events = createEventHub();

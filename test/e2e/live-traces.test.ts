@@ -37,3 +37,24 @@ it('shows a request made by the SDK in the live table within a second, with the 
   await detail.getByLabel('Response body').filter({ hasText: completion.choices[0]!.message.content! }).waitFor();
   await screenshot(d.page, 'e2e-live-traces');
 });
+
+it('with filters on, searches the gateway for matches older than the loaded rows', async () => {
+  const client = d.t.client({ project: 'e2e-older' });
+  const ask = (content: string, user?: string) =>
+    client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }], ...(user ? { user } : {}) }).withResponse();
+  const needle = await ask('the one to find later', 'needle-user');
+  for (let i = 0; i < 210; i++) await ask(`filler ${i}`); // pushes it below the first page the dashboard loads
+  await d.page.goto('about:blank'); // a fresh load (the open page got them all live)
+  await openDashboard(d);
+  await d.page.locator('[data-trace-id]').first().waitFor();
+  const searchBox = d.page.getByPlaceholder(/search|filter/i).first();
+  await searchBox.fill('needle-user');
+  await d.page.getByText('No loaded request matches these filters').waitFor();
+  await d.page.getByRole('button', { name: 'Search older requests' }).click();
+  const row = d.page.locator(`[data-trace-id="${needle.response.headers.get(HEADERS.TRACE_ID)}"]`);
+  await row.waitFor({ timeout: 5_000 });
+  await d.page.getByText('1 older match from the gateway').waitFor();
+  await d.page.getByText('nothing older matches').waitFor();
+  expect(await d.page.locator('[data-trace-id]').count()).toBe(1);
+  await screenshot(d.page, 'e2e-search-older');
+});

@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { APIError } from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CacheEntry, CacheEntryDetail, Page, Project, ProviderSettings, Trace, TraceDetail } from '../../shared/api/dto';
@@ -105,6 +107,15 @@ describe('admin API', () => {
     const errors = (await traces('?status=error')).items;
     expect(errors.map((x) => [x.modelRequested, x.status])).toEqual([['mock-error-400', 400]]);
     expect((await traces('?project=beta&cache=miss')).items).toHaveLength(1);
+    // the dashboard's own filter vocabulary: status classes, hits by layer, text over every field it shows
+    expect((await traces('?status=4xx')).items.map((x) => x.status)).toEqual([400]);
+    expect((await traces('?status=5xx')).items).toEqual([]);
+    expect((await ids('?status=ok')).length).toBe(4);
+    expect(await ids('?cache=hit-exact')).toEqual([hit.traceId]);
+    expect(await ids('?cache=hit-semantic')).toEqual([]);
+    expect(await ids('?q=BETA')).toHaveLength(2); // project, case-insensitive
+    expect(await ids(`?q=${a2.traceId}`)).toEqual([a2.traceId]);
+    expect(await ids('?q=%25')).toEqual([]); // '%' is text, not a wildcard
   });
 
   it('returns one trace with its request and response bodies, and 404 for an unknown id', async () => {
@@ -150,6 +161,19 @@ describe('admin API', () => {
     }
     expect((await t.admin<Project>('/admin/v1/projects/shop')).body).toEqual(before);
     expectOpenAIError(await t.admin('/admin/v1/projects/nope', { method: 'PATCH', body: { name: 'x' } }), 404, 'not_found');
+  });
+
+  it('an acknowledged change is committed to disk before the answer (kill -9 right after cannot lose it)', async () => {
+    await t.close();
+    t = await startTestGateway({ commitWindowMs: 60_000 }); // the trace below stays in the open group commit
+    await chat('an open group commit holds this trace');
+    expect((await t.admin('/admin/v1/aliases/durable', { method: 'PUT', body: { targets: ['openai/gpt-4o-mini'] } })).status).toBe(200);
+    // a second connection sees only committed data, as the database would after kill -9
+    const disk = new Database(join(t.dataDir, 'tollgate.db'), { readonly: true });
+    try {
+      expect(disk.prepare('SELECT name FROM aliases WHERE name = ?').get('durable')).toEqual({ name: 'durable' });
+      expect(disk.prepare('SELECT count(*) AS n FROM traces').get()).toEqual({ n: 1 }); // committed with it
+    } finally { disk.close(); }
   });
 
   it('creates a project on first use of /p/<slug>/v1 and counts its spend', async () => {

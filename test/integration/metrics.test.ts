@@ -68,6 +68,8 @@ describe('GET /metrics on the admin port', () => {
     expect(sample(text, 'tollgate_budget_remaining_usd', { project: 'default', period: 'day' })).toBeCloseTo(5 - cost, 9);
     expect(sample(text, 'tollgate_budget_reserved_usd', { project: 'default' })).toBe(0);
     expect(sample(text, 'tollgate_in_flight_requests')).toBe(0);
+    // the PATCH committed the writes of all four requests (an acknowledged admin change is on disk)
+    expect(sample(text, 'tollgate_store_commit_seconds_count')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'tollgate_process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 

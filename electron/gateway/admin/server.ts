@@ -30,6 +30,8 @@ export interface AdminServerOptions {
   port: () => number;
   /** GET /metrics (Prometheus text), behind the same token as the admin API */
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** commits the store's open group commit: a change the API acknowledged must survive kill -9 */
+  commit?: () => void;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown) {
@@ -113,6 +115,7 @@ export function createAdminServer(o: AdminServerOptions) {
       const query = new URL(url, 'http://admin').searchParams;
       const body = req.method === 'POST' || req.method === 'PATCH' || req.method === 'PUT' ? await readJson(req) : undefined;
       const result = await match.handler(o.model, { params: match.params, query, body });
+      if (req.method !== 'GET') o.commit?.();
       return sendJson(res, match.status ?? 200, result);
     }
     if ((req.method === 'GET' || req.method === 'HEAD') && o.dashboardDir && serveStatic(o.dashboardDir, pathname, res)) return;

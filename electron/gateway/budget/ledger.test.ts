@@ -15,7 +15,7 @@ afterEach(() => {
 
 function setup(now = () => Date.parse('2026-06-10T12:00:00Z')) {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-ledger-'));
-  const store = openStore(dir, (err) => { throw err; });
+  const store = openStore(dir, { onError: (err) => { throw err; } });
   opened.push({ store, dir });
   const repo = createBudgetRepo(store.db);
   return { store, repo, ledger: createBudgetLedger({ repo, store, now, defaultTimeZone: 'UTC' }) };

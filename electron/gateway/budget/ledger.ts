@@ -121,23 +121,20 @@ export function createBudgetLedger(opts: { repo: BudgetRepo; store: Store; now: 
   }
 
   /**
-   * One upsert per bucket per batch, however many requests settled into it meanwhile: the write reads what
-   * accumulated when the batch runs, inside the same transaction as the traces queued beside it.
+   * One upsert per bucket per group commit, however many requests settled into it meanwhile: the write runs
+   * just before the commit and reads what accumulated, inside the same transaction as the traces beside it.
    */
   function persist(b: Bucket, deltaNanos: number) {
     b.unsaved += deltaNanos;
     if (b.saveQueued) return;
     b.saveQueued = true;
     const id: BucketId = { project: b.project, scope: b.scope, scopeKey: b.scopeKey, period: b.period };
-    let delta: number | null = null;
-    store.enqueue(() => {
-      // taken once: if the batch rolls back and the store replays this write alone, it writes the same amount
-      if (delta === null) {
-        delta = b.unsaved;
-        b.unsaved = 0;
-        b.saveQueued = false;
-      }
-      repo.add(id, toUsd(delta), b.alerted);
+    store.enqueueAtCommit(() => {
+      const delta = b.unsaved;
+      b.unsaved = 0;
+      b.saveQueued = false;
+      // a failed write rolls back alone: its amount goes back to be written with the next settle
+      try { repo.add(id, toUsd(delta), b.alerted); } catch (err) { b.unsaved += delta; throw err; }
     });
   }
 

@@ -1,22 +1,11 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../spawn-worker';
 import type { Neighbour } from '../semantic/vector-index';
 import type { ModelProgress } from './transformers-embedder';
 import type { WorkerMessage, WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol';
 
-/**
- * The built worker sits beside the bundle (an electron.vite.config.ts entry). From source (tests, tsx scripts)
- * the worker registers tsx's loader first: Node 20 workers do not inherit the parent's loader hooks.
- */
-function spawnWorker(setup: WorkerSetup): Worker {
-  const built = new URL('./embed-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(built))) return new Worker(built, { workerData: setup });
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const source = new URL('./embed-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(source)}); })`;
-  return new Worker(boot, { eval: true, workerData: setup });
+function spawnEmbedWorker(setup: WorkerSetup): Worker {
+  return spawnWorker(new URL('./embed-worker.js', import.meta.url), new URL('./embed-worker.ts', import.meta.url), setup);
 }
 
 /**
@@ -29,7 +18,7 @@ export function createEmbedWorkerClient(setup: WorkerSetup, onProgress: (p: Mode
   const pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
 
   function start(): Worker {
-    const w = spawnWorker(setup);
+    const w = spawnEmbedWorker(setup);
     w.unref();
     w.on('message', (m: WorkerMessage) => {
       if (m.seq === null) return onProgress(m.progress);

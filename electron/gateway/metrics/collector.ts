@@ -61,6 +61,7 @@ export function createMetricsCollector() {
     duration: new HistogramSeries(LATENCY_BUCKETS),
     ttfb: new HistogramSeries(LATENCY_BUCKETS),
     stages: new HistogramSeries(STAGE_BUCKETS),
+    storeCommits: new HistogramSeries(STAGE_BUCKETS),
   };
   return {
     metrics: m,
@@ -87,6 +88,10 @@ export function createMetricsCollector() {
       m.duration.observe({ endpoint: t.endpoint, stream, cache: t.cache }, t.latencyMs / 1000);
       if (t.ttfbMs !== null && t.stream) m.ttfb.observe({ endpoint: t.endpoint, cache: t.cache }, t.ttfbMs / 1000);
       for (const s of t.stages) m.stages.observe({ stage: s.stage }, s.ms / 1000);
+    },
+    /** one call per group commit of the store (the event loop is blocked for that long) */
+    observeCommit(seconds: number) {
+      m.storeCommits.observe({}, seconds);
     },
   };
 }

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Project, Trace } from '../../../shared/api/dto';
+import type { Page, Project, Trace } from '../../../shared/api/dto';
 import type { AdminEvent } from '../../../shared/api/events';
 import type { AdminClient } from '../lib/admin-client';
 import { FLUSH_DELAY_MS } from '../features/traces/traces-slice';
 import { createAppStore, type AppStore } from './index';
-import { startLiveSync, stopLiveSync } from './live-sync';
+import { searchOlderMatches, startLiveSync, stopLiveSync } from './live-sync';
+import { tracesSelectors } from '../features/traces/traces-selectors';
 
 function makeProject(slug: string): Project {
   return {
@@ -34,7 +35,7 @@ function fakeClient(projects: Project[]) {
       return new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
     },
     health: vi.fn(async () => ({ ok: true, version: 't', proxyUrl: 'http://127.0.0.1:1/v1', adminUrl: 'http://127.0.0.1:2', uptimeSec: 1 })),
-    listTraces: vi.fn(async () => ({ items: [], nextCursor: null })),
+    listTraces: vi.fn(async (_q?: unknown): Promise<Page<Trace>> => ({ items: [], nextCursor: null })),
     listProjects: vi.fn(async () => ({ items: projects })),
     spend: vi.fn(async () => ({ items: [] })),
   };
@@ -83,5 +84,47 @@ describe('live sync', () => {
     expect(store.getState().toast).toMatchObject({ kind: 'error', text: 'web reached 100% of its daily cap: $1.00 of $1.00.' });
     fake.emit({ type: 'budget-alert', project: 'web', period: 'monthly', threshold: 80, spentUsd: 8, capUsd: 10, resetAt: 0, ts: 0 });
     expect(store.getState().toast).toMatchObject({ kind: 'info', text: 'web reached 80% of its monthly cap: $8.00 of $10.00.' });
+  });
+});
+
+describe('searching older matches', () => {
+  it('asks the gateway with the filters below the loaded rows, appends pages, and shows them after the loaded matches', async () => {
+    const fake = fakeClient([]);
+    store.getState().mergeLatestTraces({ items: [makeTrace('new-web', 'web'), makeTrace('new-api', 'api')], nextCursor: '100' });
+    await searchOlderMatches(store, fake.client);
+    expect(fake.mock.listTraces).not.toHaveBeenCalled(); // no filter, nothing to search for
+
+    store.getState().setTraceFilter('project', 'web');
+    store.getState().setTraceFilter('status', '5xx');
+    store.getState().setTraceFilter('text', '  timeout ');
+    fake.mock.listTraces.mockResolvedValueOnce({ items: [makeTrace('old-web-1', 'web')], nextCursor: '40' });
+    await searchOlderMatches(store, fake.client);
+    expect(fake.mock.listTraces).toHaveBeenLastCalledWith({ project: 'web', model: undefined, status: '5xx', cache: undefined, q: 'timeout', limit: 200, cursor: '100' });
+    fake.mock.listTraces.mockResolvedValueOnce({ items: [makeTrace('old-web-2', 'web')], nextCursor: null });
+    await searchOlderMatches(store, fake.client);
+    expect(fake.mock.listTraces).toHaveBeenLastCalledWith(expect.objectContaining({ cursor: '40' }));
+    expect(tracesSelectors.canSearchOlder(store.getState())).toBe(false);
+
+    store.getState().setTraceFilter('status', '');
+    store.getState().setTraceFilter('text', '');
+    expect(tracesSelectors.visible(store.getState()).map((t) => t.id)).toEqual(['new-web']); // filters changed: search starts over
+    store.getState().setTraceFilter('model', 'm');
+    fake.mock.listTraces.mockResolvedValueOnce({ items: [makeTrace('old-web-3', 'web')], nextCursor: '7' });
+    await searchOlderMatches(store, fake.client);
+    expect(tracesSelectors.visible(store.getState()).map((t) => t.id)).toEqual(['new-web', 'old-web-3']);
+    expect(tracesSelectors.canSearchOlder(store.getState())).toBe(true);
+  });
+
+  it('drops an answer that arrives after the filters changed', async () => {
+    const fake = fakeClient([]);
+    store.getState().mergeLatestTraces({ items: [makeTrace('a', 'web')], nextCursor: '9' });
+    store.getState().setTraceFilter('project', 'web');
+    let answer: (p: { items: Trace[]; nextCursor: string | null }) => void = () => undefined;
+    fake.mock.listTraces.mockReturnValueOnce(new Promise((r) => { answer = r; }));
+    const pending = searchOlderMatches(store, fake.client);
+    store.getState().setTraceFilter('project', 'api');
+    answer({ items: [makeTrace('stale', 'web')], nextCursor: null });
+    await pending;
+    expect(store.getState().olderMatches.rows).toEqual([]);
   });
 });

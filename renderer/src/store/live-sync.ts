@@ -2,6 +2,7 @@ import type { AdminEvent } from '../../../shared/api/events';
 import { formatUsd } from '../../../shared/cost';
 import { loadCacheEntries } from '../features/cache/cache-actions';
 import { loadProjects } from '../features/projects/project-actions';
+import { hasActiveFilters } from '../features/traces/trace-view-slice';
 import { ApiError, getAdminClient, type AdminClient } from '../lib/admin-client';
 import { describeError } from '../lib/describe-error';
 import { useAppStore, type AppStore } from './index';
@@ -49,6 +50,30 @@ export async function loadOlderTraces(store: AppStore = useAppStore, client: Adm
     if (store.getState().tracesNextCursor === cursor) store.getState().appendOlderTraces(page);
   } catch (error) {
     store.getState().setTracesLoad('error', describeError(error));
+  }
+}
+
+/**
+ * With filters on, asks the gateway for the next page of matching rows older than everything loaded: the table
+ * filters loaded rows itself, this finds the matches further back. A change of filters meanwhile drops the answer.
+ */
+export async function searchOlderMatches(store: AppStore = useAppStore, client: AdminClient = getAdminClient()) {
+  const { traceFilters: filters, olderMatches, tracesNextCursor } = store.getState();
+  if (!hasActiveFilters(filters) || olderMatches.isLoading) return;
+  const cursor = olderMatches.cursor === undefined ? tracesNextCursor : olderMatches.cursor;
+  if (cursor === null) return;
+  store.getState().setOlderMatches({ ...olderMatches, isLoading: true, error: null });
+  const stillCurrent = () => store.getState().traceFilters === filters;
+  try {
+    const page = await client.listTraces({
+      project: filters.project || undefined, model: filters.model || undefined, status: filters.status || undefined,
+      cache: filters.cache || undefined, q: filters.text.trim() || undefined, limit: TRACE_PAGE_SIZE, cursor,
+    });
+    if (!stillCurrent()) return;
+    const rows = store.getState().olderMatches.rows;
+    store.getState().setOlderMatches({ rows: rows.concat(page.items), cursor: page.nextCursor, isLoading: false, error: null });
+  } catch (error) {
+    if (stillCurrent()) store.getState().setOlderMatches({ ...store.getState().olderMatches, isLoading: false, error: describeError(error) });
   }
 }
 

@@ -13,13 +13,22 @@ export function toLocalDay(ts: number): string {
   return `${d.getFullYear()}-${mm}-${dd}`;
 }
 
-export function createSpendRepo(db: Database.Database) {
+interface RollupDelta {
+  project: string; day: string; user: string; feature: string; model: string;
+  cost: number; saved: number; requests: number; hit: number; unpriced: number; prompt: number; completion: number; routingSaved: number;
+}
+
+/**
+ * atCommit: run a write just before the store's next commit. Given it, rows are summed in memory and each is
+ * upserted once per commit (in the same transaction as the traces it sums); without it, add() writes at once.
+ */
+export function createSpendRepo(db: Database.Database, atCommit?: (write: () => void) => void) {
   const upsert = db.prepare(`INSERT INTO spend_daily (project, day, user, feature, model, cost_usd, saved_usd, requests,
       cache_hits, unpriced_requests, prompt_tokens, completion_tokens, routing_saved_usd)
-    VALUES (@project, @day, @user, @feature, @model, @cost, @saved, 1, @hit, @unpriced, @prompt, @completion, @routingSaved)
+    VALUES (@project, @day, @user, @feature, @model, @cost, @saved, @requests, @hit, @unpriced, @prompt, @completion, @routingSaved)
     ON CONFLICT (project, day, user, feature, model) DO UPDATE SET
       cost_usd = cost_usd + excluded.cost_usd, saved_usd = saved_usd + excluded.saved_usd,
-      requests = requests + 1, cache_hits = cache_hits + excluded.cache_hits,
+      requests = requests + excluded.requests, cache_hits = cache_hits + excluded.cache_hits,
       unpriced_requests = unpriced_requests + excluded.unpriced_requests,
       prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens,
       routing_saved_usd = routing_saved_usd + excluded.routing_saved_usd`);
@@ -28,17 +37,43 @@ export function createSpendRepo(db: Database.Database) {
       COALESCE(SUM(CASE WHEN day >= @monthStart THEN cost_usd END), 0) AS month
     FROM spend_daily WHERE day >= @monthStart GROUP BY project`);
 
+  const pending = new Map<string, RollupDelta>();
+  const writePending = () => {
+    const rows = [...pending.values()];
+    pending.clear();
+    try {
+      for (const r of rows) upsert.run(r);
+    } catch (err) {
+      // the store rolls this write back whole: keep the sums for the next commit
+      for (const r of rows) merge(r);
+      throw err;
+    }
+  };
+  const merge = (d: RollupDelta) => {
+    const key = `${d.project}\u0001${d.day}\u0001${d.user}\u0001${d.feature}\u0001${d.model}`;
+    const p = pending.get(key);
+    if (!p) {
+      if (pending.size === 0) atCommit!(writePending);
+      pending.set(key, { ...d });
+      return;
+    }
+    p.cost += d.cost; p.saved += d.saved; p.requests += d.requests; p.hit += d.hit; p.unpriced += d.unpriced;
+    p.prompt += d.prompt; p.completion += d.completion; p.routingSaved += d.routingSaved;
+  };
+
   return {
-    /** written in the same transaction as the trace, so totals always equal the sum of traces */
+    /** called in the trace's own write; committed in the same transaction, so totals always equal the sum of traces */
     add(t: Trace) {
       const unpriced = t.costUsd === null && t.cache !== 'hit' && t.status < 400 && t.modelUsed !== null;
-      upsert.run({
+      const delta: RollupDelta = {
         project: t.project, day: toLocalDay(t.ts), user: t.user ?? '', feature: t.feature ?? '',
-        model: t.modelUsed ?? t.modelRequested ?? '', cost: t.costUsd ?? 0, saved: t.savedUsd,
+        model: t.modelUsed ?? t.modelRequested ?? '', cost: t.costUsd ?? 0, saved: t.savedUsd, requests: 1,
         hit: t.cache === 'hit' ? 1 : 0, unpriced: unpriced ? 1 : 0,
         prompt: t.cache === 'hit' ? 0 : t.promptTokens ?? 0, completion: t.cache === 'hit' ? 0 : t.completionTokens ?? 0,
         routingSaved: t.routingSavedUsd ?? 0,
-      });
+      };
+      if (atCommit) merge(delta);
+      else upsert.run(delta);
     },
 
     totalsByProject(now: number): Map<string, { todayUsd: number; monthUsd: number }> {

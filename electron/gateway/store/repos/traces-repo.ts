@@ -45,6 +45,13 @@ function parseMaybeJson(text: string | null): unknown {
   try { return JSON.parse(text); } catch { return text; }
 }
 
+/** status filters by class, as the dashboard offers them (0 = the client went away before an answer) */
+const STATUS_CLAUSES: Record<string, string> = {
+  ok: 'status > 0 AND status < 400', error: '(status = 0 OR status >= 400)',
+  '4xx': 'status >= 400 AND status < 500', '5xx': 'status >= 500', aborted: 'status = 0',
+};
+const SEARCHED = ['path', 'model_requested', 'model_used', 'project', 'user', 'feature', 'error', 'provider', 'id', 'tags'];
+
 export function createTracesRepo(db: Database.Database) {
   const insertTrace = db.prepare(`INSERT INTO traces (id, ts, project, endpoint, method, path, model_requested, model_used,
     provider, status, stream, cache, cache_layer, cache_reason, cache_entry_id, latency_ms, ttfb_ms, prompt_tokens,
@@ -77,11 +84,17 @@ export function createTracesRepo(db: Database.Database) {
       const args: Record<string, unknown> = {};
       if (q.project) { where.push('project = @project'); args.project = q.project; }
       if (q.model) { where.push('(model_requested = @model OR model_used = @model)'); args.model = q.model; }
-      if (q.cache) { where.push('cache = @cache'); args.cache = q.cache; }
-      if (q.status === 'error') where.push('status >= 400');
-      else if (q.status === 'ok') where.push('status < 400');
+      if (q.cache === 'hit-exact') where.push("cache = 'hit' AND (cache_layer IS NULL OR cache_layer <> 'semantic')");
+      else if (q.cache === 'hit-semantic') where.push("cache = 'hit' AND cache_layer = 'semantic'");
+      else if (q.cache) { where.push('cache = @cache'); args.cache = q.cache; }
+      const statusClause = q.status ? STATUS_CLAUSES[q.status] : undefined;
+      if (statusClause) where.push(statusClause);
       else if (q.status && /^\d{3}$/.test(q.status)) { where.push('status = @status'); args.status = Number(q.status); }
-      if (q.q) { where.push('(path LIKE @q OR model_requested LIKE @q OR user LIKE @q OR feature LIKE @q OR error LIKE @q)'); args.q = `%${q.q}%`; }
+      // the same fields the dashboard's own filter searches, so a server search finds what the table would show
+      if (q.q) {
+        where.push(`(${SEARCHED.map((c) => `${c} LIKE @q ESCAPE '\\'`).join(' OR ')})`);
+        args.q = `%${q.q.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
+      }
       if (q.cursor) { where.push('seq < @cursor'); args.cursor = Number(q.cursor); }
       const limit = Math.min(Math.max(Math.floor(q.limit ?? 100), 1), 1000);
       const sql = `SELECT * FROM traces ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ${limit + 1}`;

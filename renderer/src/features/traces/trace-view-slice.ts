@@ -21,8 +21,20 @@ export type DetailLoad =
   | { state: 'loaded'; id: string; detail: TraceDetail }
   | { state: 'error'; id: string; error: string };
 
+/** Rows older than everything loaded that the gateway found for the current filters ("Search older"). */
+export interface OlderMatches {
+  rows: Trace[];
+  /** where the next search continues; null: nothing older matches; undefined: not searched yet */
+  cursor: string | null | undefined;
+  isLoading: boolean;
+  error: string | null;
+}
+
+export const NO_OLDER_MATCHES: OlderMatches = { rows: [], cursor: undefined, isLoading: false, error: null };
+
 export interface TraceViewSlice {
   traceFilters: TraceFilters;
+  olderMatches: OlderMatches;
   selectedTraceId: string | null;
   /** follow the newest row; off holds the rows being read still while new ones arrive above */
   isAutoScroll: boolean;
@@ -32,12 +44,14 @@ export interface TraceViewSlice {
   selectTrace(id: string | null): void;
   setAutoScroll(isOn: boolean): void;
   setTraceDetail(load: DetailLoad): void;
+  setOlderMatches(next: OlderMatches): void;
 }
 
 export const EMPTY_TRACE_FILTERS: TraceFilters = { project: '', model: '', status: '', cache: '', text: '' };
 
 export const initialTraceViewState = {
   traceFilters: EMPTY_TRACE_FILTERS,
+  olderMatches: NO_OLDER_MATCHES,
   selectedTraceId: null as string | null,
   isAutoScroll: true,
   traceDetail: { state: 'idle' } as DetailLoad,
@@ -45,8 +59,10 @@ export const initialTraceViewState = {
 
 export const createTraceViewSlice: StateCreator<AppState, [], [], TraceViewSlice> = (set) => ({
   ...initialTraceViewState,
-  setTraceFilter: (key, value) => set((s) => ({ traceFilters: { ...s.traceFilters, [key]: value } })),
-  resetTraceFilters: () => set({ traceFilters: EMPTY_TRACE_FILTERS }),
+  // other filters make other matches: a search below the loaded rows starts over
+  setTraceFilter: (key, value) => set((s) => ({ traceFilters: { ...s.traceFilters, [key]: value }, olderMatches: NO_OLDER_MATCHES })),
+  resetTraceFilters: () => set({ traceFilters: EMPTY_TRACE_FILTERS, olderMatches: NO_OLDER_MATCHES }),
+  setOlderMatches: (olderMatches) => set({ olderMatches }),
   // reading a row means holding the table still: selecting turns following off
   selectTrace: (id) => set((s) => ({ selectedTraceId: id, isAutoScroll: id === null ? s.isAutoScroll : false })),
   setAutoScroll: (isAutoScroll) => set({ isAutoScroll }),

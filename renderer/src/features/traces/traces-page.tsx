@@ -4,7 +4,7 @@ import { focusSearch, useHotkeys } from '../../lib/hotkeys';
 import { toProjectBaseUrl } from '../../lib/format';
 import { useAppStore } from '../../store';
 import { connectionSelectors } from '../../store/connection-slice';
-import { loadOlderTraces } from '../../store/live-sync';
+import { loadOlderTraces, searchOlderMatches } from '../../store/live-sync';
 import { TraceDetailPane } from './components/trace-detail';
 import { TraceFiltersBar } from './components/trace-filters';
 import { TracesTable } from './components/traces-table';
@@ -134,7 +134,9 @@ function TracesToolbar() {
 
 function LoadOlderButton() {
   const hasOlder = useAppStore(tracesSelectors.hasOlder);
+  const isFiltered = useAppStore(tracesSelectors.isFiltered);
   const [isLoading, setIsLoading] = useState(false);
+  if (isFiltered) return <SearchOlderButton />;
   if (!hasOlder) return null;
   const loadOlder = (): void => {
     setIsLoading(true);
@@ -145,6 +147,31 @@ function LoadOlderButton() {
       <button type="button" className="button" onClick={loadOlder} disabled={isLoading}>
         {isLoading ? 'Loading…' : 'Load older'}
       </button>
+    </div>
+  );
+}
+
+/** With filters on, the gateway searches its whole history below the loaded rows, a page of matches at a time. */
+function SearchOlderButton() {
+  const older = useAppStore(tracesSelectors.olderMatches);
+  const canSearch = useAppStore(tracesSelectors.canSearchOlder);
+  const searched = older.cursor !== undefined;
+  if (!canSearch && !searched) return null;
+  return (
+    <div className="table-footer">
+      {older.error && <span className="error">{older.error}</span>}
+      {searched && (
+        <span className="dim">
+          {older.rows.length.toLocaleString()} older {older.rows.length === 1 ? 'match' : 'matches'} from the gateway
+        </span>
+      )}
+      {canSearch ? (
+        <button type="button" className="button" onClick={() => void searchOlderMatches()} disabled={older.isLoading}>
+          {older.isLoading ? 'Searching…' : searched ? 'Search further back' : 'Search older requests'}
+        </button>
+      ) : (
+        <span className="dim">· nothing older matches</span>
+      )}
     </div>
   );
 }
@@ -184,12 +211,13 @@ function EmptyTraces() {
   if (isFiltered) {
     return (
       <div className="empty">
-        <h2>No request matches these filters</h2>
+        <h2>No loaded request matches these filters</h2>
         <p>
           <button type="button" className="button" onClick={resetFilters}>
             Clear filters (x)
           </button>
         </p>
+        <SearchOlderButton />
       </div>
     );
   }

@@ -4,18 +4,25 @@ import { hasActiveFilters, matchesTraceFilters, type TraceFilters } from './trac
 
 let memoRows: Trace[] | null = null;
 let memoFilters: TraceFilters | null = null;
+let memoOlder: Trace[] | null = null;
 let memoVisible: Trace[] = [];
 
-/** Rows passing the filters; recomputed only when the rows or the filters change. */
+/**
+ * Rows passing the filters, then the older matches the gateway found below them; recomputed only when
+ * the rows, the filters or those matches change.
+ */
 function selectVisible(s: AppState): Trace[] {
-  if (s.traces === memoRows && s.traceFilters === memoFilters) return memoVisible;
+  const older = s.olderMatches.rows;
+  if (s.traces === memoRows && s.traceFilters === memoFilters && older === memoOlder) return memoVisible;
   memoRows = s.traces;
   memoFilters = s.traceFilters;
+  memoOlder = older;
   if (!hasActiveFilters(s.traceFilters)) {
     memoVisible = s.traces;
   } else {
     const needle = s.traceFilters.text.trim().toLowerCase();
-    memoVisible = s.traces.filter((t) => matchesTraceFilters(t, s.traceFilters, needle));
+    const loaded = s.traces.filter((t) => matchesTraceFilters(t, s.traceFilters, needle));
+    memoVisible = older.length === 0 ? loaded : loaded.concat(older);
   }
   return memoVisible;
 }
@@ -29,7 +36,7 @@ export const tracesSelectors = {
   byId:
     (id: string) =>
     (s: AppState): Trace | undefined =>
-      s.traces.find((trace) => trace.id === id),
+      s.traces.find((trace) => trace.id === id) ?? s.olderMatches.rows.find((trace) => trace.id === id),
   loadState: (s: AppState) => s.tracesLoad,
   error: (s: AppState) => s.tracesError,
   hasOlder: (s: AppState): boolean => s.tracesNextCursor !== null,
@@ -40,7 +47,13 @@ export const tracesSelectors = {
   isFiltered: (s: AppState): boolean => hasActiveFilters(s.traceFilters),
   selectedId: (s: AppState) => s.selectedTraceId,
   selected: (s: AppState): Trace | undefined =>
-    s.selectedTraceId === null ? undefined : s.traces.find((t) => t.id === s.selectedTraceId),
+    s.selectedTraceId === null
+      ? undefined
+      : s.traces.find((t) => t.id === s.selectedTraceId) ?? s.olderMatches.rows.find((t) => t.id === s.selectedTraceId),
+  olderMatches: (s: AppState) => s.olderMatches,
+  /** with filters on: is there anything below the loaded rows the gateway could still search? */
+  canSearchOlder: (s: AppState): boolean =>
+    s.olderMatches.cursor === undefined ? s.tracesNextCursor !== null : s.olderMatches.cursor !== null,
   isAutoScroll: (s: AppState): boolean => s.isAutoScroll,
   detail: (s: AppState) => s.traceDetail,
   /** distinct projects and models among loaded rows, for the filter menus */

@@ -1,0 +1,39 @@
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../spawn-worker';
+
+export interface CheckpointSetup {
+  file: string;
+  nativeBinding?: string;
+  intervalMs: number;
+  /** Int32 [frames the last checkpoint could not copy yet], written by the worker */
+  walFrames: SharedArrayBuffer;
+}
+
+/** WAL frames left uncopied above which the gateway checkpoints on its own thread after a commit */
+const FALLBACK_FRAMES = 16_384;
+
+/**
+ * Runs SQLite's WAL checkpoints in a worker thread, so the commit on the event loop never includes one.
+ * The store turns its own automatic checkpoints off while this runs.
+ */
+export function startWalCheckpointer(file: string, nativeBinding: string | undefined, intervalMs = 100) {
+  const walFrames = new SharedArrayBuffer(4);
+  const behind = new Int32Array(walFrames);
+  const worker: Worker = spawnWorker(new URL('./wal-checkpoint-worker.js', import.meta.url),
+    new URL('./wal-checkpoint-worker.ts', import.meta.url), { file, nativeBinding, intervalMs, walFrames } satisfies CheckpointSetup);
+  worker.unref();
+  let alive = true;
+  let ready = false;
+  worker.on('message', (m: unknown) => { if (m === 'ready') ready = true; });
+  worker.on('error', () => { alive = false; });
+  worker.on('exit', () => { alive = false; });
+  return {
+    state: (): 'starting' | 'running' | 'stopped' => (!alive ? 'stopped' : ready ? 'running' : 'starting'),
+    /** the worker fell behind (or died): the caller should checkpoint itself now */
+    needsFallback: () => !alive || Atomics.load(behind, 0) > FALLBACK_FRAMES,
+    /** the worker checkpoints once more and closes its connection on its own */
+    stop() {
+      if (alive) worker.postMessage('stop');
+    },
+  };
+}
