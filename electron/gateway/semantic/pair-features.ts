@@ -14,6 +14,13 @@ const NEGATIONS = new Set(['not', 'no', 'never', 'none', 'nobody', 'nothing', 'n
   'cannot', 'cant', 'dont', 'doesnt', 'didnt', 'isnt', 'arent', 'wasnt', 'werent', 'wont', 'wouldnt', 'shouldnt',
   'couldnt', 'havent', 'hasnt', 'hadnt', 'aint', 'neednt', 'mustnt']);
 const QUESTION_WORDS = ['what', 'why', 'how', 'when', 'where', 'who', 'which', 'whom', 'whose'];
+const QUESTION_OPENERS = new Set([...QUESTION_WORDS, 'is', 'are', 'can', 'do', 'does', 'should', 'will', 'would']);
+const PERSON = new Map<string, string>(Object.entries({ i: '1', me: '1', my: '1', mine: '1', myself: '1', we: '1', us: '1', our: '1',
+  you: '2', your: '2', yours: '2', yourself: '2', he: '3', him: '3', his: '3', she: '3', her: '3', they: '3', them: '3', their: '3' }));
+const OBLIGATION = new Set(['should', 'must', 'ought', 'need', 'shall']);
+// in a question "how do I", "how can I" and "how would I" ask the same thing: the auxiliary is register, not meaning
+const AUXILIARY = new Set(['do', 'does', 'can', 'could', 'would', 'will']);
+const PAST = new Set(['did', 'was', 'were', 'had', 'been']);
 const MONTHS = new Set(['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october',
   'november', 'december', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
   'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'today', 'tomorrow', 'yesterday']);
@@ -39,6 +46,7 @@ export const FEATURE_NAMES = [
   'charTrigram', 'lengthRatio', 'lengthMin', 'numberMismatch', 'numberOnlyOne', 'negationMismatch', 'capsMismatch',
   'capsOnlyCount', 'dateMismatch', 'unitMismatch', 'questionWordMismatch', 'directionalSwap', 'scriptMismatch',
   'exactContent', 'cosOverlap', 'uniqueMax', 'uniqueMin', 'uniqueLongest', 'uniqueWordsMax', 'uniqueWordsMin',
+  'questions', 'personMismatch', 'modalMismatch', 'tenseMismatch',
 ] as const;
 
 export interface Analyzed {
@@ -55,6 +63,13 @@ export interface Analyzed {
   trigrams: Set<string>;
   bigrams: Set<string>;
   nonAsciiRatio: number;
+  /** asks something: ends with "?" or opens with a question word or an auxiliary */
+  question: boolean;
+  /** grammatical persons of its pronouns ("1", "2", "3"): "how do I" and "how do you" ask different things */
+  persons: Set<string>;
+  /** should / must / need: "do I" asks what is, "should I" asks for advice */
+  obligation: boolean;
+  past: boolean;
 }
 
 /** A light stem, so "flights" meets "flight" and "booked" meets "book". */
@@ -92,7 +107,7 @@ export function analyzeText(text: string): Analyzed {
     const unit = UNITS.get(lower) ?? (tok === '$' ? 'usd' : tok === '€' ? 'eur' : tok === '£' ? 'gbp' : tok === '%' ? 'pct' : tok === '°' ? 'deg' : undefined);
     if (unit) units.add(unit);
     if (MONTHS.has(lower)) dates.add(lower.slice(0, 3));
-    words.push(/^\d/.test(tok) ? toNumber(tok) : stem(lower));
+    words.push(/^\d/.test(tok) ? toNumber(tok) : AUXILIARY.has(lower) ? 'do' : stem(lower));
   });
   const content = words.filter((w) => !STOP.has(w) && !NEGATIONS.has(w));
   const squashed = ` ${raw.toLowerCase().replace(/\s+/g, ' ')} `;
@@ -107,6 +122,10 @@ export function analyzeText(text: string): Analyzed {
     words, content, contentSet: new Set(content), wordSet: new Set(words), numbers, negations: negations % 2, caps, dates, units,
     questionWords: new Set(QUESTION_WORDS.filter((q) => lowerWords.includes(q))), trigrams, bigrams,
     nonAsciiRatio: raw.length ? nonAscii / raw.length : 0,
+    question: /\?\s*$/.test(raw) || QUESTION_OPENERS.has((lowerWords[0] ?? '').replace(/['’].*$/, '')),
+    persons: new Set(lowerWords.map((w) => PERSON.get(w)).filter((x): x is string => x !== undefined)),
+    obligation: lowerWords.some((w) => OBLIGATION.has(w)),
+    past: lowerWords.some((w) => PAST.has(w)),
   };
 }
 
@@ -232,5 +251,10 @@ export function computeFeatures(cos: number, a: Analyzed, b: Analyzed): number[]
     Math.max(ua.longest, ub.longest),
     Math.min(Math.max(wa.count, wb.count), 10),
     Math.min(Math.min(wa.count, wb.count), 10),
+    // two questions on one topic often ask different things (QQP); two statements that close rarely do
+    Number(a.question) + Number(b.question),
+    onlyInOne(a.persons, b.persons) > 0 ? 1 : 0,
+    a.obligation !== b.obligation ? 1 : 0,
+    a.past !== b.past ? 1 : 0,
   ];
 }

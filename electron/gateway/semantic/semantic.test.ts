@@ -22,6 +22,20 @@ describe('pair features', () => {
     expect(feature('Learning C++ first', 'Learning C# first', 'uniqueMin')).toBe(1);
   });
 
+  it('tell questions from statements, and see who asks, whether it asks for advice, and when', () => {
+    expect(feature('How do I reset my password?', "What's the way to reset my password", 'questions')).toBe(2);
+    expect(feature('Is the API down', 'The API is down.', 'questions')).toBe(1);
+    expect(feature('PyTorch has cutting-edge diffusers.', 'Diffusers are state-of-the-art models.', 'questions')).toBe(0);
+    expect(feature('How do I stop being lazy?', 'How did you stop being lazy?', 'personMismatch')).toBe(1);
+    expect(feature('Do I end my relationship?', 'Should I end my relationship?', 'modalMismatch')).toBe(1);
+    expect(feature('How do I stop being lazy?', 'How did I stop being lazy?', 'tenseMismatch')).toBe(1);
+  });
+
+  it('read "how do I", "how can I" and "how would I" as the same question', () => {
+    expect(feature('How do I cancel my subscription?', 'How can I cancel my subscription?', 'jaccardWords')).toBe(1);
+    expect(feature('How do I cancel my subscription?', 'How should I cancel my subscription?', 'jaccardWords')).toBeLessThan(1);
+  });
+
   it('measure word order: a swap keeps the words and moves them', () => {
     expect(feature('the dog bit the man', 'the man bit the dog', 'orderGap')).toBeGreaterThan(0.5);
     expect(feature('the dog bit the man', 'the dog bit the man', 'orderGap')).toBe(0);
