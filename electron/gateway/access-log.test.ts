@@ -43,4 +43,25 @@ describe('access log', () => {
     expect(lines[1]).toMatchObject({ level: 'info', cache: 'hit', savedUsd: 0.01 });
     expect(Object.keys(lines[0]!)).not.toContain('requestBody');
   });
+
+  it('sums up the rest of a busy batch in one text line, still printing errors; JSON keeps every line', () => {
+    const write = vi.fn();
+    const log = createAccessLog(write);
+    for (let i = 0; i < 120; i++) log.add(trace({ costUsd: 0.01 }));
+    log.add(trace({ status: 502, error: 'upstream_error: boom' }));
+    log.flush();
+    const lines = (write.mock.calls[0]![0] as string).trim().split('\n');
+    expect(lines).toHaveLength(52);
+    expect(lines[50]).toMatch(/502 .*upstream_error: boom$/);
+    expect(lines[51]).toBe('… 70 more requests ($0.7000) not shown: see the dashboard, or --log-format json for every line');
+    log.add(trace({}));
+    log.flush();
+    expect((write.mock.calls[1]![0] as string).trim().split('\n')).toHaveLength(1); // the count starts over each batch
+
+    const json = vi.fn();
+    const all = createAccessLog(json, 'json');
+    for (let i = 0; i < 120; i++) all.add(trace({}));
+    all.flush();
+    expect((json.mock.calls[0]![0] as string).trim().split('\n')).toHaveLength(120);
+  });
 });

@@ -2,6 +2,11 @@ import type { Trace } from '../../shared/api/dto';
 import { formatUsd } from '../../shared/cost';
 
 const FLUSH_MS = 200;
+/**
+ * Text lines per flush (250 a second). Past that a terminal only scrolls by unread, and writing it costs the
+ * gateway more than logging is worth: the rest of the batch becomes one summary line (errors still print).
+ */
+const MAX_TEXT_LINES = 50;
 
 function formatLine(t: Trace): string {
   const time = new Date(t.ts).toTimeString().slice(0, 8);
@@ -24,20 +29,35 @@ function formatJson(t: Trace): string {
 
 export type AccessLogFormat = 'text' | 'json';
 
-/** One line per request for the headless terminal, written in batches so it stays off the hot path. */
+/**
+ * One line per request for the headless terminal, written in batches so it stays off the hot path. JSON lines
+ * (for log shippers) are all written; text lines over MAX_TEXT_LINES a batch are summed up in one line.
+ */
 export function createAccessLog(write: (text: string) => void, format: AccessLogFormat = 'text') {
   const toLine = format === 'json' ? formatJson : formatLine;
+  const cap = format === 'json' ? Infinity : MAX_TEXT_LINES;
   let lines: string[] = [];
+  let skipped = { requests: 0, costUsd: 0 };
   let timer: NodeJS.Timeout | null = null;
   const flush = () => {
     timer = null;
+    if (skipped.requests > 0) {
+      lines.push(`… ${skipped.requests.toLocaleString('en-US')} more requests (${formatUsd(skipped.costUsd)}) not shown: see the dashboard, or --log-format json for every line`);
+      skipped = { requests: 0, costUsd: 0 };
+    }
     if (lines.length === 0) return;
     write(lines.join('\n') + '\n');
     lines = [];
   };
   return {
     add(trace: Trace) {
-      lines.push(toLine(trace));
+      // errors get a second allowance: they are what someone watching the terminal looks for
+      if (lines.length >= (trace.error ? 2 * cap : cap)) {
+        skipped.requests++;
+        skipped.costUsd += trace.costUsd ?? 0;
+      } else {
+        lines.push(toLine(trace));
+      }
       if (!timer) {
         timer = setTimeout(flush, FLUSH_MS);
         timer.unref();

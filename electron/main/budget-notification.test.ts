@@ -28,6 +28,18 @@ describe('budget notifications', () => {
     expect(text?.body).toContain('Raise the cap');
   });
 
+  it('names the end-user or feature whose own cap it is, and rings for each apart', () => {
+    const alice = at(100, { scope: 'user', scopeKey: 'alice' });
+    expect(describeBudgetAlert(alice, time)?.title).toBe('checkout: user alice reached the per-user daily cap');
+    expect(describeBudgetAlert(at(80, { scope: 'feature', scopeKey: 'search' }), time)?.title)
+      .toBe('checkout: feature search at 80 % of the per-feature daily cap');
+    const dedupe = createAlertDeduper();
+    expect(dedupe.isFirst(alice)).toBe(true);
+    expect(dedupe.isFirst(at(100, { scope: 'user', scopeKey: 'bob' }))).toBe(true);
+    expect(dedupe.isFirst(at(100))).toBe(true);
+    expect(dedupe.isFirst(alice)).toBe(false);
+  });
+
   it('explains a tripped spend-rate breaker', () => {
     const text = describeBudgetAlert(at(100, { period: 'velocity', spentUsd: 2, capUsd: 1 }), time);
     expect(text?.title).toBe('checkout: spending paused');

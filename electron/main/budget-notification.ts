@@ -27,8 +27,10 @@ export function describeBudgetAlert(event: BudgetAlertEvent, formatTime: (epochM
     };
   }
   const reached = event.threshold >= 100;
+  const who = event.scope ? `${event.project}: ${event.scope} ${event.scopeKey ?? ''}` : event.project;
+  const cap = event.scope ? `the per-${event.scope} ${period} cap` : `its ${period} cap`;
   return {
-    title: reached ? `${event.project} reached its ${period} cap` : `${event.project} at ${Math.floor(event.threshold)} % of its ${period} cap`,
+    title: reached ? `${who} reached ${cap}` : `${who} at ${Math.floor(event.threshold)} % of ${cap}`,
     body: `${formatUsd(event.spentUsd)} of ${formatUsd(event.capUsd)} spent; ${resets}.` +
       (reached ? ' Raise the cap in Tollgate to let requests through.' : ''),
   };
@@ -42,7 +44,7 @@ export function createAlertDeduper(limit = 500) {
   const seen = new Set<string>();
   return {
     isFirst(event: BudgetAlertEvent): boolean {
-      const key = `${event.project}\u0000${event.period}\u0000${event.threshold}\u0000${event.resetAt}`;
+      const key = `${event.project}\u0000${event.scope ?? ''}\u0000${event.scopeKey ?? ''}\u0000${event.period}\u0000${event.threshold}\u0000${event.resetAt}`;
       if (seen.has(key)) return false;
       if (seen.size >= limit) seen.delete(seen.values().next().value as string);
       seen.add(key);
@@ -80,7 +82,7 @@ export function notifyOnBudgetAlerts(options: BudgetAlertNotifierOptions): () =>
   const flush = () => {
     const highest = new Map<string, BudgetAlertEvent>();
     for (const event of pending) {
-      const key = `${event.project}\u0000${event.period}\u0000${event.resetAt}`;
+      const key = `${event.project}\u0000${event.scope ?? ''}\u0000${event.scopeKey ?? ''}\u0000${event.period}\u0000${event.resetAt}`;
       const seen = highest.get(key);
       if (!seen || event.threshold > seen.threshold) highest.set(key, event);
     }

@@ -15,7 +15,7 @@ export type EmbedderEvent =
   | { type: 'embedder'; action: 'progress'; model: string; file: string; status: string; progress: number | null; loaded: number | null; total: number | null }
   | { type: 'embedder'; action: 'ready'; embedder: string };
 
-/** A project crossed 50/80/100 % of a cap, or its spend-velocity breaker tripped; sent once per threshold per period. */
+/** A project (or one of its users or features) crossed 50/80/100 % of a cap, or its spend-velocity breaker tripped; sent once per threshold per period. */
 export interface BudgetAlertEvent {
   type: 'budget-alert';
   project: string;
@@ -23,6 +23,10 @@ export interface BudgetAlertEvent {
   period: 'daily' | 'monthly' | 'velocity';
   /** percent of the cap reached (50, 80, 100); 100 for a tripped breaker */
   threshold: number;
+  /** a per-user or per-feature cap (absent: the project's own cap) */
+  scope?: 'user' | 'feature';
+  /** the user or feature whose cap it is */
+  scopeKey?: string;
   spentUsd: number;
   capUsd: number;
   /** when the cap resets (epoch ms): next local midnight, first of next month, or the end of the cool-down */

@@ -3,7 +3,7 @@
  * load on core 0), drives it with autocannon (non-streaming, cache miss) at concurrency 1 and 16, and puts side
  * by side, for the measured window: the client's p50/p99; the gateway's own traces (which stage the slowest 1 %
  * spent their time in); and what blocked its event loop, read from its /metrics (GC pauses by kind, SQLite
- * group commits, event-loop delay). Usage: npx tsx test/bench/profile-tail.ts [seconds]
+ * group commits). Usage: npx tsx test/bench/profile-tail.ts [seconds]
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -38,8 +38,6 @@ function blockers(a: Scrape, b: Scrape): string[] {
   const s = delta(a, b, 'tollgate_store_commit_seconds_sum');
   const over = (le: string) => n - delta(a, b, `tollgate_store_commit_seconds_bucket{le="${le}"}`);
   if (n > 0) lines.push(`SQLite group commits: ${n}, mean ${((1000 * s) / n).toFixed(2)} ms, ${(1000 * s).toFixed(0)} ms in all; ${over('0.001')} over 1 ms, ${over('0.005')} over 5 ms (WAL checkpoints)`);
-  const lag = (q: string) => ((b.get(`tollgate_nodejs_eventloop_lag_${q}_seconds`) ?? NaN) * 1000).toFixed(2);
-  lines.push(`event-loop delay (whole window): p50 ${lag('p50')} ms, p99 ${lag('p99')} ms, max ${lag('max')} ms`);
   return lines;
 }
 

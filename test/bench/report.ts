@@ -1,4 +1,5 @@
-/** Turns one bench run into a console table and docs/benchmarks.md. Pure: data in, text out. */
+/** Turns one bench run into a console table and docs/benchmarks.md: data in, text out (plus the hand-kept profile-notes.md). */
+import { readFileSync } from 'node:fs';
 import { goalRows } from './goals';
 import type { LoadResult, TtfbResult } from './measure';
 import type { SemanticResult } from './semantic-slot';
@@ -220,51 +221,8 @@ concurrency 1 are this 2-vCPU VM's scheduling noise and move from run to run: co
 the mock, so core 0 only runs autocannon, which is why \`tollgate-hit\` can beat \`direct\`.`;
 
 /** Hand-written: what the last CPU profile showed and what was changed; rerun test/bench/profile-hot-path.ts to update. */
-export const PROFILE_NOTES = `## Where the time goes (CPU profile of the cache-miss path)
-
-\`npx tsx test/bench/profile-hot-path.ts 5 --keep\` runs the gateway under \`node --cpu-prof\`, loads it with autocannon
-(non-streaming, then streaming, concurrency 16) and prints self time by function and by package; the kept
-\`.cpuprofile\` opens as a flame graph in Chrome DevTools or speedscope. Shares below are of the gateway's busy CPU
-(idle samples excluded), measured 2026-12-03 on the shared 2-core VM (absolute req/s and CPU ms/req from that run
-swing by ±30 % with other work on the machine, the shares much less).
-
-| where | before | after |
-| --- | ---: | ---: |
-| socket writes: \`writev\` (whole answers, upstream requests, SSE chunks) | 22.8 % | 23.6 % |
-| socket writes: \`writeUtf8String\` (streamed answers' headers, flushed on their own) | **7.0 %** | **0.0 %** |
-| SQLite batched writes (trace + body rows, spend rollup, budget ledger; \`insert\` + transaction) | 10.2 % | 9.6 % |
-| garbage collector | 6.9 % | (varies 7–12 %) |
-| Tollgate's own JavaScript (all stages, SSE accumulator, metrics counters, routing) | each < 2 % | unchanged |
-
-- **Fixed**: a streamed answer flushed its response headers in a write of their own, then wrote the first SSE
-  chunk in a second one. Now, when the upstream's first bytes arrived together with its headers (the usual case),
-  our headers ride with the first chunk: one syscall less per stream. When the first token is slow, the headers
-  still go out at once (\`test/integration/stream-headers.test.ts\`).
-- **Fixed** (found by the fault tests, not the profiler): upstream sockets were capped at 256 per origin, so the
-  257th concurrent stream waited for a socket; now 4,096 busy / 256 idle kept.
-- **Fixed** (memory / start-up, from a start-up profile and RSS readings): the budget's token counter imported
-  both gpt-tokenizer BPE tables at start (~80 MB RSS, ~0.8 s of import under tsx). They now load on the first
-  request a money cap applies to: idle RSS under tsx 168 → 99 MB, the built CLI now idles at 64 MB; start-up CPU
-  ~200 ms, of which ~90 ms is opening and migrating SQLite.
-- **Gap, measured 2026-12-03 after budgets, routing and semantic caching landed** (A/B at concurrency 16, proxy
-  pinned to core 1, 2 × 3 s each): CPU per request non-streaming 0.168–0.199 ms for the gateway vs 0.074–0.085 ms
-  for the bare node:http passthrough (**≈2.2×, goal ≤ 1.5×**), streaming 0.330–0.334 vs 0.219–0.224 ms (≈1.5×).
-  Where the gateway's own share goes (inclusive, of its busy CPU): SQLite batched writes 16 % (the trace + body
-  insert alone 9 %: three b-trees plus AUTOINCREMENT's sqlite_sequence update per row), building and redacting
-  the trace 3 %, the routing attempt loop and upstream client 7 %, SSE accumulation 4 %, metrics 1.5 %. Next steps
-  not done here: a trace schema without AUTOINCREMENT (a migration that rebuilds the table) and one bodies row
-  written only for requests whose bodies are kept.
-- **Not reachable here by construction**: "≥ 10× Portkey". Portkey 1.15.2 measured 1,492 req/s at c=16 in this
-  run (the issue's figure was ~450), so 10× would be ~15k req/s, more than the bare node:http passthrough itself
-  serves on one core (~12k). Tollgate's ratio to Portkey (4×) follows from its CPU per request (above).
-- **Not yet explained by a profile**: the p99 tail at concurrency 1 and 16 (+2–10 ms over the bare passthrough, while
-  p50 is within ~0.06 ms). The CPU profile shows no single hot function; the suspects are the batched SQLite
-  commit (one transaction every 20 ms runs on the event loop) and GC pauses. Moving the trace writer off the event
-  loop (a worker thread owning the connection) is the next step; it was not done in this round.
-- **Left as is**: the rest is the irreducible work of a proxy (one write per answer, per upstream request and per
-  SSE chunk, which must not be coalesced) and the durable record of each request (SQLite, batched every 20 ms
-  in one transaction). \`/metrics\` counting costs < 1 % (plain counters, once per request).
-`;
+/** The profile findings: measured by hand with the profile-* tools, kept in profile-notes.md beside this file. */
+export const PROFILE_NOTES = readFileSync(new URL('./profile-notes.md', import.meta.url), 'utf8');
 
 const METHOD = (d: BenchData) => `## Method (kept stable so later runs can add targets beside these)
 

@@ -5,7 +5,7 @@ import { openDashboard, screenshot, useDashboard, type Dashboard } from './dashb
 let d: Dashboard;
 useDashboard((ready) => (d = ready));
 
-it('Settings creates, edits and deletes a global alias; the project editor saves a complexity rule', async () => {
+it('Settings creates, edits and deletes a global alias; the project editor saves a complexity rule and its own alias', async () => {
   await d.t.client({ project: 'e2e-routing' }).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
   await openDashboard(d);
   await d.page.keyboard.press('g');
@@ -65,6 +65,29 @@ it('Settings creates, edits and deletes a global alias; the project editor saves
   expect(rule.body).toEqual({ complexity: { cheapModel: 'openai/gpt-4o-mini', strongModel: 'fast', threshold: 0.3, appliesTo: ['gpt-4o', 'fast'] } });
   await routing.scrollIntoViewIfNeeded();
   await screenshot(d.page, 'e2e-routing-rule');
+
+  // a project's own alias answers for that project only; Enter saves it
+  const editor = d.page.getByRole('complementary', { name: 'Project e2e-routing' });
+  const own = editor.getByRole('region', { name: 'Project aliases' });
+  await own.getByText('No aliases yet.').waitFor();
+  await own.getByRole('button', { name: '+ Add alias' }).click();
+  const ownForm = own.getByRole('form', { name: 'Add alias' });
+  await ownForm.getByLabel('Targets').fill('openai/gpt-4o-mini');
+  await ownForm.getByLabel('Name').fill('mine');
+  await ownForm.getByLabel('Name').press('Enter');
+  await own.getByRole('button', { name: 'Edit alias mine' }).waitFor();
+  expect((await d.t.admin<{ items: Alias[] }>('/admin/v1/projects/e2e-routing/aliases')).body.items)
+    .toMatchObject([{ name: 'mine', project: 'e2e-routing', targets: [{ model: 'openai/gpt-4o-mini' }] }]);
+  expect((await d.t.admin<{ items: Alias[] }>('/admin/v1/aliases')).body.items.map((a) => a.name)).toEqual(['fast']); // global ones untouched
+  const ask = (project: string) => d.t.client({ project }).chat.completions.create({ model: 'mine', messages: [{ role: 'user', content: 'hi' }] });
+  expect((await ask('e2e-routing')).model).toContain('gpt-4o-mini');
+  expect((await ask('someone-else')).model).toBe('mine'); // elsewhere a bare unknown name goes to OpenAI as it is
+  await own.scrollIntoViewIfNeeded();
+  await screenshot(d.page, 'e2e-project-aliases');
+  await own.getByRole('button', { name: 'Delete alias mine' }).click();
+  await d.page.getByRole('alertdialog', { name: 'Delete alias mine?' }).getByRole('button', { name: 'Delete' }).click();
+  await own.getByText('No aliases yet.').waitFor();
+  expect((await d.t.admin<{ items: Alias[] }>('/admin/v1/projects/e2e-routing/aliases')).body.items).toEqual([]);
 
   // delete asks first
   await d.page.keyboard.press('g');

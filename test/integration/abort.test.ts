@@ -119,6 +119,27 @@ describe('client abort mid-stream', () => {
     expect(trace.error).toBe('client closed the request');
   });
 
+  it('counts the prompt of an abandoned plain call that reached the provider, so a budget never undercounts', async () => {
+    priced.mock.reset();
+    const before = (await priced.admin<{ items: Array<{ costUsd: number }> }>('/admin/v1/spend?groupBy=project')).body.items[0]?.costUsd ?? 0;
+    const controller = new AbortController();
+    const content = 'a long question the provider has already read';
+    const pending = priced.client().chat.completions.create(
+      { model: 'mock-slow-stream', messages: [{ role: 'user', content }] },
+      { signal: controller.signal, headers: { 'x-mock-delay-ms': '60000' } },
+    ).then(() => 'answered', (e: unknown) => e);
+    await eventually(async () => priced.mock.openResponses === 1);
+    controller.abort();
+    expect(await pending).toBeInstanceOf(APIUserAbortError);
+    const trace = await fetchLatestTrace(priced, (tr) => tr.modelRequested === 'mock-slow-stream' && !tr.stream);
+    // the answer's tokens are unknowable; the prompt was read (and billed) once the call reached the provider
+    expect(trace).toMatchObject({ status: 499, usageEstimated: true, completionTokens: 0 });
+    expect(trace.promptTokens).toBeGreaterThan(0);
+    expect(trace.costUsd).toBeCloseTo((trace.promptTokens! * SLOW_PRICE.input) / 1e6, 12);
+    const after = (await priced.admin<{ items: Array<{ costUsd: number }> }>('/admin/v1/spend?groupBy=project')).body.items[0]!.costUsd;
+    expect(after - before).toBeCloseTo(trace.costUsd!, 12);
+  });
+
   it('keeps serving after the aborts', async () => {
     for (const t of [priced, unpriced]) {
       const data = await t.client().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'still there?' }] });

@@ -170,6 +170,23 @@ describe('alerts', () => {
     expect(last.type === 'budget-alert' && last.resetAt).toBe(Date.parse('2026-06-11T00:00:00Z'));
   });
 
+  it('alerts per end-user and per feature cap too, naming whose cap it is', async () => {
+    const perCall = costOf(1, 100);
+    await createProject('scoped', { mode: 'alert', perUser: { dailyUsd: perCall * 1.5 }, perFeature: { monthlyUsd: perCall * 3 } });
+    const { events, stop } = collectEvents();
+    const alice = t.client({ project: 'scoped', headers: { 'x-tollgate-user': 'alice', 'x-tollgate-feature': 'search' } });
+    const bob = t.client({ project: 'scoped', headers: { 'x-tollgate-user': 'bob' } });
+    await alice.chat.completions.create(ask('s1'), { headers: usageHeader(1, 100) }); // alice 67 %, search 33 %
+    await alice.chat.completions.create(ask('s2'), { headers: usageHeader(1, 100) }); // alice 133 %, search 67 %
+    await bob.chat.completions.create(ask('s3'), { headers: usageHeader(1, 100) }); // bob 67 %
+    stop();
+    const alerts = events.flatMap((e) => (e.type === 'budget-alert' && e.project === 'scoped' ? [[e.scope, e.scopeKey, e.period, e.threshold]] : []));
+    expect(alerts).toEqual([
+      ['user', 'alice', 'daily', 50], ['user', 'alice', 'daily', 80], ['user', 'alice', 'daily', 100],
+      ['feature', 'search', 'monthly', 50], ['user', 'bob', 'daily', 50],
+    ]);
+  });
+
   it('a raised cap re-arms the thresholds the spend is now below', async () => {
     const perCall = costOf(1, 100);
     await createProject('raised', { dailyUsd: perCall * 1.1 });

@@ -6,8 +6,8 @@ import { toUsd } from './ledger';
 export const ALERT_THRESHOLDS = [50, 80, 100] as const;
 
 /**
- * Sends each 50/80/100 % alert of a project's daily and monthly caps once per period. The mark is stored
- * with the bucket, so a restart does not send it again.
+ * Sends each 50/80/100 % alert of a project's daily and monthly caps, and of its per-user and per-feature caps,
+ * once per period and payer. The mark is stored with the bucket, so a restart does not send it again.
  */
 export function raiseCapAlerts(
   ledger: BudgetLedger, publish: (e: BudgetAlertEvent) => void, budget: ProjectBudget, touched: Bucket[], now: number,
@@ -16,10 +16,11 @@ export function raiseCapAlerts(
 ): void {
   const periods = ledger.periodsOf(budget, now);
   for (const b of touched) {
-    if (b.scope !== 'project') continue;
+    const caps = b.scope === 'project' ? budget : b.scope === 'user' ? budget.perUser : budget.perFeature;
+    if (!caps) continue;
     const current = b.kind === 'daily' ? `d:${periods.day}` : `m:${periods.month}`;
     if (b.period !== current) continue; // spend settled after its period ended: that period's alerts are moot
-    const cap = b.kind === 'daily' ? budget.dailyUsd : budget.monthlyUsd;
+    const cap = b.kind === 'daily' ? caps.dailyUsd : caps.monthlyUsd;
     if (cap == null || cap <= 0) continue;
     const spent = toUsd(b.spent);
     const percent = reached ? 100 : (spent / cap) * 100;
@@ -29,6 +30,7 @@ export function raiseCapAlerts(
       ledger.markAlerted(b, threshold);
       publish({
         type: 'budget-alert', project: b.project, period: b.kind, threshold, spentUsd: spent, capUsd: cap,
+        ...(b.scope === 'project' ? {} : { scope: b.scope, scopeKey: b.scopeKey }),
         resetAt: b.kind === 'daily' ? periods.dayResetsAt : periods.monthResetsAt, ts: now,
       });
     }

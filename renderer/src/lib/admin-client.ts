@@ -241,6 +241,12 @@ export function createAdminClient(options: AdminClientOptions = {}) {
 
     deleteAlias: (name: string) => sendJson<{ removed: number }>('DELETE', ADMIN_ROUTES.alias(name)),
 
+    listProjectAliases: (slug: string, signal?: AbortSignal) => getJson<{ items: Alias[] }>(ADMIN_ROUTES.projectAliases(slug), signal),
+
+    putProjectAlias: (slug: string, name: string, body: AliasPut) => sendJson<Alias>('PUT', ADMIN_ROUTES.projectAlias(slug, name), body),
+
+    deleteProjectAlias: (slug: string, name: string) => sendJson<{ removed: number }>('DELETE', ADMIN_ROUTES.projectAlias(slug, name)),
+
     getRoutingRule: (slug: string, signal?: AbortSignal) => getJson<RoutingRule>(ADMIN_ROUTES.projectRouting(slug), signal),
 
     putRoutingRule: (slug: string, rule: RoutingRule) => sendJson<RoutingRule>('PUT', ADMIN_ROUTES.projectRouting(slug), rule),

@@ -84,6 +84,8 @@ describe('live sync', () => {
     expect(store.getState().toast).toMatchObject({ kind: 'error', text: 'web reached 100% of its daily cap: $1.00 of $1.00.' });
     fake.emit({ type: 'budget-alert', project: 'web', period: 'monthly', threshold: 80, spentUsd: 8, capUsd: 10, resetAt: 0, ts: 0 });
     expect(store.getState().toast).toMatchObject({ kind: 'info', text: 'web reached 80% of its monthly cap: $8.00 of $10.00.' });
+    fake.emit({ type: 'budget-alert', project: 'web', scope: 'user', scopeKey: 'alice', period: 'daily', threshold: 50, spentUsd: 0.5, capUsd: 1, resetAt: 0, ts: 0 });
+    expect(store.getState().toast).toMatchObject({ kind: 'info', text: 'web: user alice reached 50% of the per-user daily cap: $0.5000 of $1.00.' });
   });
 });
 

@@ -123,7 +123,9 @@ function applyEvent(store: AppStore, client: AdminClient, event: AdminEvent): vo
 function describeBudgetAlert(e: Extract<AdminEvent, { type: 'budget-alert' }>): string {
   if (e.period === 'velocity') return `${e.project}: spending too fast (${formatUsd(e.spentUsd)} in a minute); blocked for a cool-down.`;
   const cap = e.period === 'daily' ? 'daily' : 'monthly';
-  return `${e.project} reached ${e.threshold}% of its ${cap} cap: ${formatUsd(e.spentUsd)} of ${formatUsd(e.capUsd)}.`;
+  const who = e.scope ? `${e.project}: ${e.scope} ${e.scopeKey ?? ''}` : e.project;
+  const whose = e.scope ? `the per-${e.scope} ${cap} cap` : `its ${cap} cap`;
+  return `${who} reached ${e.threshold}% of ${whose}: ${formatUsd(e.spentUsd)} of ${formatUsd(e.capUsd)}.`;
 }
 
 async function catchUp(store: AppStore, client: AdminClient, subscription: AbortController): Promise<void> {

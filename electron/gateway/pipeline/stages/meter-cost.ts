@@ -3,7 +3,10 @@ import { estimateTokens, extractPromptText } from '../../cache/prompt-text';
 import type { Stage } from '../stage';
 import { computeRoutingSavedUsd } from '../../routing/routing-savings';
 
-/** Usage × price. A stream cut short still costs what it used: estimated from what arrived, and marked so. */
+/**
+ * Usage × price. A stream cut short still costs what it used: estimated from what arrived, and marked so; an
+ * abandoned plain call costs at least its prompt.
+ */
 export const meterCost: Stage = {
   name: 'meter-cost',
   always: true,
@@ -15,6 +18,15 @@ export const meterCost: Stage = {
         promptTokens: estimateTokens(extractPromptText(ctx.endpoint, ctx.body)),
         cachedTokens: 0, cacheWriteTokens: 0,
         completionTokens: estimateTokens(ctx.streamedText), reasoningTokens: 0,
+      };
+      ctx.usageEstimated = true;
+    }
+    // A plain call abandoned after it reached the provider: the prompt was read, and is billed, whatever happens to
+    // the answer. Counting it (the answer's tokens are unknowable) keeps budgets from undercounting.
+    if (!ctx.usage && !ctx.stream && ctx.clientGone && ctx.body && ctx.attempts.length > 0) {
+      ctx.usage = {
+        promptTokens: estimateTokens(extractPromptText(ctx.endpoint, ctx.body)),
+        cachedTokens: 0, cacheWriteTokens: 0, completionTokens: 0, reasoningTokens: 0,
       };
       ctx.usageEstimated = true;
     }

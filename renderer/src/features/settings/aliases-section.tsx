@@ -1,9 +1,9 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import type { Alias } from '../../../../shared/api/dto';
+import { useEffect, useState, type KeyboardEvent } from 'react';
+import type { Alias, AliasPut } from '../../../../shared/api/dto';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { describeError } from '../../lib/describe-error';
 import { useAppStore } from '../../store';
-import { loadAliases, removeAlias, saveAlias } from './alias-actions';
+import { loadAliases, projectAliasApi, removeAlias, saveAlias } from './alias-actions';
 import { formatTargetsText, parseTargetsText } from './alias-targets';
 import { settingsSelectors } from './settings-slice';
 
@@ -13,23 +13,58 @@ const STRATEGIES: Array<[Alias['strategy'], string]> = [
   ['least-busy', 'least-busy: fewest requests in flight'],
 ];
 
-/** Global model aliases (`fast`, `smart`, `cheap`): list, create, edit, delete. */
+type SaveAlias = (name: string, body: AliasPut, previousName: string | null) => Promise<unknown>;
+
+/** Global model aliases (`fast`, `smart`, `cheap`) in Settings: list, create, edit, delete. */
 export function AliasesSection() {
   const aliases = useAppStore(settingsSelectors.aliases);
-  const showToast = useAppStore((s) => s.showToast);
   const [loadError, setLoadError] = useState<string | null>(null);
+  useEffect(() => {
+    loadAliases().then(() => setLoadError(null), (e: unknown) => setLoadError(describeError(e)));
+  }, []);
+  return (
+    <AliasList
+      aliases={aliases} loadError={loadError} save={(name, body, previous) => saveAlias(name, body, previous)}
+      remove={(name) => removeAlias(name)}
+      intro={<>A model name clients can send (e.g. <code>fast</code>) that routes to one or more <code>provider/model</code> targets.
+        Projects can override one with their own alias of the same name.</>}
+      afterDelete={(name) => <>Requests for <code>{name}</code> will get 404 model_not_found unless a project defines it.</>}
+    />
+  );
+}
+
+/** A project's own aliases, in its editor: they shadow global aliases of the same name for this project only. */
+export function ProjectAliasesSection({ slug }: { slug: string }) {
+  const [aliases, setAliases] = useState<Alias[]>([]);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const api = projectAliasApi(slug);
+  const reload = (): Promise<void> => api.list().then((items) => { setAliases(items); setLoadError(null); }, (e: unknown) => setLoadError(describeError(e)));
+  useEffect(() => { void reload(); }, [slug]);
+  return (
+    <AliasList
+      aliases={aliases} loadError={loadError} heading="Project aliases"
+      save={(name, body, previous) => api.save(name, body, previous).then(reload)}
+      remove={(name) => api.remove(name).then(reload)}
+      intro={<>Aliases only this project's requests see; one named like a global alias replaces it here.</>}
+      afterDelete={(name) => <>Requests from this project for <code>{name}</code> fall back to the global alias of that name, if any.</>}
+    />
+  );
+}
+
+function AliasList({ aliases, loadError, save, remove, intro, afterDelete, heading = 'Aliases' }: {
+  aliases: Alias[]; loadError: string | null; save: SaveAlias; remove(name: string): Promise<unknown>;
+  intro: React.ReactNode; afterDelete(name: string): React.ReactNode; heading?: string;
+}) {
+  const showToast = useAppStore((s) => s.showToast);
   const [editing, setEditing] = useState<Alias | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Alias | null>(null);
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const [isBusy, setBusy] = useState(false);
-  useEffect(() => {
-    loadAliases().then(() => setLoadError(null), (e: unknown) => setLoadError(describeError(e)));
-  }, []);
 
   const confirmDelete = (): void => {
     if (!deleting) return;
     setBusy(true);
-    removeAlias(deleting.name)
+    remove(deleting.name)
       .then(() => {
         showToast(`Alias ${deleting.name} deleted.`);
         setDeleting(null);
@@ -39,12 +74,9 @@ export function AliasesSection() {
   };
 
   return (
-    <section className="card" aria-label="Aliases">
-      <h3>Aliases</h3>
-      <p className="dim small">
-        A model name clients can send (e.g. <code>fast</code>) that routes to one or more <code>provider/model</code> targets.
-        Projects can override one with their own alias of the same name.
-      </p>
+    <section className={heading === 'Aliases' ? 'card' : 'detail-section'} aria-label={heading}>
+      <h3>{heading}</h3>
+      <p className="dim small">{intro}</p>
       {loadError && <p className="error-box" role="alert">Could not load aliases: {loadError}</p>}
       {aliases.length > 0 && (
         <table className="grid-table alias-table">
@@ -75,7 +107,7 @@ export function AliasesSection() {
       )}
       {aliases.length === 0 && !loadError && <p className="dim small">No aliases yet.</p>}
       {editing ? (
-        <AliasForm key={editing === 'new' ? '' : editing.name} alias={editing === 'new' ? null : editing} onDone={() => setEditing(null)} />
+        <AliasForm key={editing === 'new' ? '' : editing.name} alias={editing === 'new' ? null : editing} save={save} onDone={() => setEditing(null)} />
       ) : (
         <div className="form-actions">
           <button type="button" className="button" onClick={() => setEditing('new')}>+ Add alias</button>
@@ -83,7 +115,7 @@ export function AliasesSection() {
       )}
       {deleting && (
         <ConfirmDialog title={`Delete alias ${deleting.name}?`} confirmLabel="Delete" isBusy={isBusy} onConfirm={confirmDelete} onCancel={() => setDeleting(null)}>
-          <p>Requests for <code>{deleting.name}</code> will get 404 model_not_found unless a project defines it.</p>
+          <p>{afterDelete(deleting.name)}</p>
           {deleteError && <p className="error-box" role="alert">{deleteError}</p>}
         </ConfirmDialog>
       )}
@@ -91,7 +123,8 @@ export function AliasesSection() {
   );
 }
 
-function AliasForm({ alias, onDone }: { alias: Alias | null; onDone(): void }) {
+/** Not a <form>: it also sits inside the project editor's form, so Enter and the buttons save only the alias. */
+function AliasForm({ alias, save, onDone }: { alias: Alias | null; save: SaveAlias; onDone(): void }) {
   const showToast = useAppStore((s) => s.showToast);
   const [name, setName] = useState(alias?.name ?? '');
   const [strategy, setStrategy] = useState<Alias['strategy']>(alias?.strategy ?? 'ordered');
@@ -99,15 +132,14 @@ function AliasForm({ alias, onDone }: { alias: Alias | null; onDone(): void }) {
   const [error, setError] = useState<string | null>(null);
   const [isSaving, setSaving] = useState(false);
 
-  const submit = (event: FormEvent): void => {
-    event.preventDefault();
+  const submit = (): void => {
     const trimmed = name.trim();
     if (!trimmed) return setError('Give the alias a name, e.g. fast.');
     const parsed = parseTargetsText(targetsText);
     if ('error' in parsed) return setError(parsed.error);
     setError(null);
     setSaving(true);
-    saveAlias(trimmed, { targets: parsed.targets, strategy }, alias?.name ?? null)
+    save(trimmed, { targets: parsed.targets, strategy }, alias?.name ?? null)
       .then(() => {
         showToast(`Alias ${trimmed} saved: send model "${trimmed}" to use it.`);
         onDone();
@@ -115,8 +147,15 @@ function AliasForm({ alias, onDone }: { alias: Alias | null; onDone(): void }) {
       .finally(() => setSaving(false));
   };
 
+  // Enter saves (in the targets box it starts a new line); it never submits a surrounding form
+  const onKeyDown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Enter' || (event.target as HTMLElement).tagName === 'TEXTAREA') return;
+    event.preventDefault();
+    if (!isSaving) submit();
+  };
+
   return (
-    <form className="provider" onSubmit={submit} aria-label={alias ? `Edit alias ${alias.name}` : 'Add alias'}>
+    <div className="provider" role="form" onKeyDown={onKeyDown} aria-label={alias ? `Edit alias ${alias.name}` : 'Add alias'}>
       <div className="field-grid">
         <label htmlFor="al-name">Name</label>
         <input id="al-name" className="input mono" placeholder="e.g. fast" value={name} onChange={(e) => setName(e.target.value)} spellCheck={false} autoFocus />
@@ -138,9 +177,9 @@ function AliasForm({ alias, onDone }: { alias: Alias | null; onDone(): void }) {
       <p className="dim small">One <code>provider/model</code> a line, tried in order; an optional number after it is its weight (default 1).</p>
       {error && <p className="error-box" role="alert">{error}</p>}
       <div className="form-actions">
-        <button type="submit" className="button primary" disabled={isSaving}>{isSaving ? 'Saving…' : alias ? 'Save' : 'Add'}</button>
+        <button type="button" className="button primary" disabled={isSaving} onClick={submit}>{isSaving ? 'Saving…' : alias ? 'Save' : 'Add'}</button>
         <button type="button" className="button" onClick={onDone}>Cancel</button>
       </div>
-    </form>
+    </div>
   );
 }

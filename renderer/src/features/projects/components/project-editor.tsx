@@ -10,6 +10,7 @@ import { saveProject } from '../project-actions';
 import { toProjectForm, toProjectPatch, type ProjectForm } from '../project-form';
 import { BudgetUsage } from './budget-usage';
 import { CapMeter } from './cap-meter';
+import { ProjectAliasesSection } from '../../settings/aliases-section';
 import { RoutingSection } from './routing-section';
 
 const MODES: Array<[BudgetMode, string]> = [
@@ -107,6 +108,7 @@ export function ProjectEditor({ project, onClose }: { project: Project; onClose(
           </div>
         </section>
         <RoutingSection key={project.slug} slug={project.slug} />
+        <ProjectAliasesSection key={`aliases-${project.slug}`} slug={project.slug} />
         <section className="detail-section">
           <h3>Cache</h3>
           <div className="field-grid">
