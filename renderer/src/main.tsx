@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
-import { readAdminToken } from './lib/admin-client';
+import { readAdminToken } from './lib/admin-token';
 import { readPageFromHash, writePageToHash } from './lib/page-hash';
 import { useAppStore } from './store';
 import { startLiveSync } from './store/live-sync';

@@ -225,6 +225,50 @@ describe('OpenAI SDK → anthropic/<model>', () => {
   });
 });
 
+describe('extended thinking', () => {
+  type Thinking = { reasoning_content?: string; thinking_blocks?: Array<{ type: string; thinking?: string; signature?: string }> };
+
+  it('reasoning_effort turns thinking on; the answer carries reasoning_content and the blocks, whole or streamed', async () => {
+    const ask = { model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user' as const, content: 'why is the sky blue?' }], reasoning_effort: 'medium' as const };
+    const data = await client.chat.completions.create(ask);
+    expect(last().body.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
+    const message = data.choices[0]!.message as typeof data.choices[0]['message'] & Thinking;
+    expect(message.content).toBe('Echo: why is the sky blue?');
+    expect(message.reasoning_content).toBe('Thinking about: why is the sky blue?');
+    expect(message.thinking_blocks).toEqual([{ type: 'thinking', thinking: 'Thinking about: why is the sky blue?', signature: expect.stringMatching(/^sig_/) }]);
+
+    const chunks = await collect(await client.chat.completions.create({ ...ask, stream: true }));
+    const deltas = chunks.map((c) => c.choices[0]?.delta as (Record<string, unknown> & Thinking) | undefined);
+    expect(deltas.map((d) => d?.reasoning_content ?? '').join('')).toBe('Thinking about: why is the sky blue?');
+    expect(deltas.flatMap((d) => d?.thinking_blocks ?? [])).toEqual(message.thinking_blocks);
+    expect(deltas.map((d) => d?.content ?? '').join('')).toBe('Echo: why is the sky blue?');
+  });
+
+  it('a tool-use turn goes on with the thinking blocks sent back, as Anthropic requires', async () => {
+    const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'user', content: 'weather in Oslo?' }];
+    const first = await client.chat.completions.create({ model: 'anthropic/claude-sonnet-4-5', messages, tools: [weather], reasoning_effort: 'low' });
+    const turn = first.choices[0]!.message as typeof first.choices[0]['message'] & Thinking;
+    expect(turn.tool_calls).toHaveLength(1);
+    const followUp = [...messages, { role: 'assistant', content: turn.content, tool_calls: turn.tool_calls, thinking_blocks: turn.thinking_blocks },
+      { role: 'tool', tool_call_id: turn.tool_calls![0]!.id, content: 'rain' }] as OpenAI.Chat.ChatCompletionMessageParam[];
+    const second = await client.chat.completions.create({ model: 'anthropic/claude-sonnet-4-5', messages: followUp, tools: [weather], reasoning_effort: 'low' });
+    expect(second.choices[0]!.message.content).toBe('Tool said: rain');
+    expect((last().body.messages as Array<{ content: Array<{ type: string }> }>)[1]!.content[0]!.type).toBe('thinking');
+    // without them, Anthropic refuses the turn; its message reaches the client
+    const { thinking_blocks: _dropped, ...bare } = followUp[1] as unknown as Record<string, unknown>;
+    const err = await catchApiError(client.chat.completions.create({ model: 'anthropic/claude-sonnet-4-5', messages: [followUp[0]!, bare as never, followUp[2]!], tools: [weather], reasoning_effort: 'low' }));
+    expect(err.status).toBe(400);
+    expect(err.message).toContain('must start with a thinking block');
+  });
+
+  it('refuses settings Anthropic does not take with thinking, before calling it', async () => {
+    const err = await catchApiError(client.chat.completions.create({ model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user', content: 'x' }], reasoning_effort: 'high', temperature: 0 }));
+    expect(err).toMatchObject({ status: 400, param: 'temperature' });
+    expect(err.message).toContain('temperature 1 only');
+    expect(claude.count('/v1/messages')).toBe(0);
+  });
+});
+
 describe('errors', () => {
   it('refuses what cannot be translated before calling Anthropic', async () => {
     const err = await catchApiError(client.chat.completions.create({ model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user', content: 'x' }], temperature: 1.5 }));

@@ -1,7 +1,11 @@
 import { SseSplitter } from './sse-splitter';
 
 interface ToolCallAcc { id: string; type: string; name: string; arguments: string }
-interface ChoiceAcc { content: string; refusal: string | null; hasContent: boolean; toolCalls: ToolCallAcc[]; finishReason: string | null; role: string }
+interface ChoiceAcc {
+  content: string; refusal: string | null; hasContent: boolean; toolCalls: ToolCallAcc[]; finishReason: string | null; role: string;
+  /** a reasoning model's thinking (reasoning_content deltas) and the blocks it must get back (thinking_blocks) */
+  reasoning: string | null; thinkingBlocks: Json[];
+}
 
 type Json = Record<string, unknown>;
 
@@ -53,11 +57,13 @@ export class ChatStreamAccumulator {
 
   private readChoice(c: Json) {
     const index = typeof c.index === 'number' ? c.index : 0;
-    const acc = (this.choices[index] ??= { content: '', refusal: null, hasContent: false, toolCalls: [], finishReason: null, role: 'assistant' });
+    const acc = (this.choices[index] ??= { content: '', refusal: null, hasContent: false, toolCalls: [], finishReason: null, role: 'assistant', reasoning: null, thinkingBlocks: [] });
     const delta = (c.delta ?? {}) as Json;
     if (typeof delta.role === 'string') acc.role = delta.role;
     if (typeof delta.content === 'string') { acc.content += delta.content; acc.hasContent = true; }
     if (typeof delta.refusal === 'string') acc.refusal = (acc.refusal ?? '') + delta.refusal;
+    if (typeof delta.reasoning_content === 'string') acc.reasoning = (acc.reasoning ?? '') + delta.reasoning_content;
+    if (Array.isArray(delta.thinking_blocks)) acc.thinkingBlocks.push(...(delta.thinking_blocks as Json[]));
     if (Array.isArray(delta.tool_calls)) {
       for (const tc of delta.tool_calls as Json[]) {
         const i = typeof tc.index === 'number' ? tc.index : 0;
@@ -91,6 +97,7 @@ export class ChatStreamAccumulator {
           role: c.role,
           content: c.hasContent || c.toolCalls.length === 0 ? c.content : null,
           refusal: c.refusal,
+          ...(c.reasoning !== null || c.thinkingBlocks.length ? { reasoning_content: c.reasoning ?? '', thinking_blocks: c.thinkingBlocks } : {}),
           ...(c.toolCalls.length ? {
             tool_calls: c.toolCalls.map((t) => ({ id: t.id, type: t.type, function: { name: t.name, arguments: t.arguments } })),
           } : {}),

@@ -17,6 +17,8 @@ export function replayChatCompletion(completion: Json, includeUsage: boolean): s
     const index = typeof c.index === 'number' ? c.index : 0;
     const msg = (c.message ?? {}) as Json;
     out += chunk(index, { role: msg.role ?? 'assistant', content: '', refusal: null });
+    if (typeof msg.reasoning_content === 'string' && msg.reasoning_content.length > 0) out += chunk(index, { reasoning_content: msg.reasoning_content });
+    if (Array.isArray(msg.thinking_blocks) && msg.thinking_blocks.length > 0) out += chunk(index, { thinking_blocks: msg.thinking_blocks });
     if (typeof msg.content === 'string' && msg.content.length > 0) out += chunk(index, { content: msg.content });
     if (typeof msg.refusal === 'string') out += chunk(index, { refusal: msg.refusal });
     const calls = Array.isArray(msg.tool_calls) ? (msg.tool_calls as Json[]) : [];

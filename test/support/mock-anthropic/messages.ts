@@ -4,7 +4,8 @@ import { headerValue, pieces } from '../mock-upstream/http.js';
 import type { Ctx } from '../mock-upstream/types.js';
 import { baseHeaders, newId, RATE_LIMIT_OK, sendAnthropicError, sendJson, sseEvent } from './wire.js';
 
-type Block = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
+type Block = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> }
+  | { type: 'thinking'; thinking: string; signature: string };
 
 interface Answer {
   content: Block[];
@@ -23,7 +24,16 @@ function blocksText(content: unknown): string {
 
 const tokensOf = (text: string) => Math.ceil(text.length / 4);
 
+/** With thinking on, the answer opens with a thinking block (its signature lets it be sent back later). */
 function decideAnswer(body: any): Answer {
+  const answer = decideVisibleAnswer(body);
+  if (body.thinking?.type !== 'enabled') return answer;
+  const thinking = `Thinking about: ${blocksText(body.messages[body.messages.length - 1]?.content)}`;
+  const signature = 'sig_' + createHash('sha256').update(thinking).digest('base64').slice(0, 24);
+  return { ...answer, content: [{ type: 'thinking', thinking, signature }, ...answer.content] };
+}
+
+function decideVisibleAnswer(body: any): Answer {
   const last = body.messages[body.messages.length - 1];
   const lastText = blocksText(last?.content);
   const toolResults = Array.isArray(last?.content) ? last.content.filter((b: any) => b?.type === 'tool_result') : [];
@@ -93,7 +103,7 @@ function cacheUsage(body: any, seen: Set<string>): { read: number; written: numb
 
 function buildUsage(ctx: Ctx, body: any, answer: Answer, seen: Set<string>) {
   const cache = cacheUsage(body, seen);
-  const out = answer.content.reduce((n, b) => n + tokensOf(b.type === 'text' ? b.text : JSON.stringify(b.input)), 0);
+  const out = answer.content.reduce((n, b) => n + tokensOf(b.type === 'text' ? b.text : b.type === 'thinking' ? b.thinking : JSON.stringify(b.input)), 0);
   const usage = {
     input_tokens: cache.total - cache.read - cache.written,
     cache_creation_input_tokens: cache.written,
@@ -143,12 +153,14 @@ async function streamMessage(ctx: Ctx, m: { id: string; model: string; answer: A
     message: { id: m.id, type: 'message', role: 'assistant', model: m.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...startUsage, output_tokens: Math.min(1, outputTokens) } },
   })];
   m.answer.content.forEach((block, index) => {
-    const start = block.type === 'text' ? { type: 'text', text: '' } : { ...block, input: {} };
+    const start = block.type === 'text' ? { type: 'text', text: '' } : block.type === 'thinking' ? { type: 'thinking', thinking: '', signature: '' } : { ...block, input: {} };
     frames.push(sseEvent('content_block_start', { type: 'content_block_start', index, content_block: start }));
     if (index === 0) frames.push(sseEvent('ping', { type: 'ping' }));
-    const deltas = block.type === 'text'
+    const deltas: Array<Record<string, string>> = block.type === 'text'
       ? pieces(block.text).map((text) => ({ type: 'text_delta', text }))
-      : ['', ...(Object.keys(block.input).length ? pieces(JSON.stringify(block.input), 9) : [])].map((partial_json) => ({ type: 'input_json_delta', partial_json }));
+      : block.type === 'thinking'
+        ? [...pieces(block.thinking).map((thinking) => ({ type: 'thinking_delta', thinking })), { type: 'signature_delta', signature: block.signature }]
+        : ['', ...(Object.keys(block.input).length ? pieces(JSON.stringify(block.input), 9) : [])].map((partial_json) => ({ type: 'input_json_delta', partial_json }));
     for (const delta of deltas) frames.push(sseEvent('content_block_delta', { type: 'content_block_delta', index, delta }));
     frames.push(sseEvent('content_block_stop', { type: 'content_block_stop', index }));
   });

@@ -65,6 +65,23 @@ function checkTools(tools: unknown, toolChoice: any): void {
   }
 }
 
+/** Extended thinking's rules, with the real API's wording. */
+function checkThinking(body: any): void {
+  const t = body.thinking;
+  if (t === undefined || t?.type === 'disabled') return;
+  if (t?.type !== 'enabled') throw new InvalidRequest("thinking.type: Input should be 'enabled' or 'disabled'");
+  if (!Number.isInteger(t.budget_tokens) || t.budget_tokens < 1024) throw new InvalidRequest('thinking.enabled.budget_tokens: Input should be greater than or equal to 1024');
+  if (t.budget_tokens >= body.max_tokens) throw new InvalidRequest('`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size');
+  if (body.temperature !== undefined && body.temperature !== 1) throw new InvalidRequest('`temperature` may only be set to 1 when thinking is enabled. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#feature-compatibility');
+  if (body.top_k !== undefined) throw new InvalidRequest('`top_k` must be unset when thinking is enabled. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#feature-compatibility');
+  if (body.tool_choice?.type === 'any' || body.tool_choice?.type === 'tool') throw new InvalidRequest('Thinking may not be enabled when tool_choice forces tool use.');
+  const lastAssistant = [...body.messages].reverse().find((m: any) => m.role === 'assistant');
+  const blocks = Array.isArray(lastAssistant?.content) ? lastAssistant.content : [];
+  if (blocks.some((b: any) => b?.type === 'tool_use') && !['thinking', 'redacted_thinking'].includes(blocks[0]?.type)) {
+    throw new InvalidRequest(`messages.${body.messages.lastIndexOf(lastAssistant)}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${String(blocks[0]?.type)}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). We recommend you include thinking blocks from previous turns.`);
+  }
+}
+
 /** Checks a Messages body the way the real API does (what a translator is most likely to get wrong). */
 export function validateMessagesBody(body: any): { snapshot: string; maxOutput: number } {
   if (typeof body.model !== 'string') throw new InvalidRequest('model: Field required');
@@ -93,6 +110,7 @@ export function validateMessagesBody(body: any): { snapshot: string; maxOutput: 
     if (key in body) throw new InvalidRequest(`${key}: Extra inputs are not permitted`);
   }
   checkTools(body.tools, body.tool_choice);
+  checkThinking(body);
   const usesTools = body.messages.some((m: any) => Array.isArray(m.content) && m.content.some((b: any) => b?.type === 'tool_use' || b?.type === 'tool_result'));
   if (usesTools && !(Array.isArray(body.tools) && body.tools.length > 0)) {
     throw new InvalidRequest('Requests which include `tool_use` or `tool_result` blocks must define tools.');

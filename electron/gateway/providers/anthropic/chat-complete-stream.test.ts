@@ -145,7 +145,39 @@ describe('Anthropic SSE → OpenAI chunks', () => {
     expect(acc.error).toMatchObject({ message: 'anthropic error: Overloaded' });
   });
 
-  it('skips pings, thinking deltas, unknown events and non-JSON data', () => {
+  it('streams thinking as reasoning_content, then the whole block to send back; reassembles like the whole answer', () => {
+    const start = { id: 'msg_t', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 9, output_tokens: 1 } };
+    const stream = [
+      ev('message_start', { message: start }),
+      ev('content_block_start', { index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } }),
+      ev('content_block_delta', { index: 0, delta: { type: 'thinking_delta', thinking: 'Let me ' } }),
+      ev('content_block_delta', { index: 0, delta: { type: 'thinking_delta', thinking: 'think.' } }),
+      ev('content_block_delta', { index: 0, delta: { type: 'signature_delta', signature: 'EqQB' } }),
+      ev('content_block_stop', { index: 0 }),
+      ev('content_block_start', { index: 1, content_block: { type: 'redacted_thinking', data: 'opaque' } }),
+      ev('content_block_stop', { index: 1 }),
+      ev('content_block_start', { index: 2, content_block: { type: 'text', text: '' } }),
+      ev('content_block_delta', { index: 2, delta: { type: 'text_delta', text: '42' } }),
+      ev('content_block_stop', { index: 2 }),
+      ev('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 30 } }),
+      ev('message_stop', {}),
+    ].join('');
+    const t = new AnthropicStreamTranslator({ requestedModel: 'm', includeUsage: false, nowSec: 7 });
+    const out = t.push(Buffer.from(stream));
+    const deltas = out.split('\n\n').filter((f) => f.startsWith('data: {')).map((f) => (JSON.parse(f.slice(6)) as { choices: Array<{ delta: Json }> }).choices[0]!.delta);
+    expect(deltas.filter((d) => 'reasoning_content' in d).map((d) => d.reasoning_content)).toEqual(['Let me ', 'think.']);
+    expect(deltas.filter((d) => 'thinking_blocks' in d).map((d) => d.thinking_blocks)).toEqual([
+      [{ type: 'thinking', thinking: 'Let me think.', signature: 'EqQB' }], [{ type: 'redacted_thinking', data: 'opaque' }],
+    ]);
+    const acc = new ChatStreamAccumulator(false);
+    acc.push(Buffer.from(out));
+    const whole = translateMessage({ ...start, content: [
+      { type: 'thinking', thinking: 'Let me think.', signature: 'EqQB' }, { type: 'redacted_thinking', data: 'opaque' }, { type: 'text', text: '42' },
+    ], stop_reason: 'end_turn', usage: { input_tokens: 9, output_tokens: 30 } }, 'm', 7);
+    expect((acc.toCompletion().choices as Json[])[0]).toEqual((whole.choices as Json[])[0]);
+  });
+
+  it('skips pings, stray thinking deltas, unknown events and non-JSON data', () => {
     const t = new AnthropicStreamTranslator({ requestedModel: 'm', includeUsage: false, nowSec: 0 });
     const out = t.push(Buffer.from(ev('ping', {}) + ev('content_block_delta', { index: 0, delta: { type: 'thinking_delta', thinking: 'hmm' } })
       + ev('some_future_event', { x: 1 }) + 'event: content_block_delta\ndata: {oops\n\n' + 'data: null\n\n'));

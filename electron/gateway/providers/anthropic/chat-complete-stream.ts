@@ -21,6 +21,8 @@ export class AnthropicStreamTranslator implements StreamTranslator {
   private readonly created: number;
   private readonly includeUsage: boolean;
   private readonly tools = new Map<number, ToolBlock>();
+  /** thinking blocks being streamed: their text goes out as reasoning_content, the whole block at its end */
+  private readonly thinking = new Map<number, { text: string; signature: string }>();
   private usage: Json = {};
   /** upstream events that were not JSON, skipped */
   malformed = 0;
@@ -83,6 +85,12 @@ export class AnthropicStreamTranslator implements StreamTranslator {
     const block = isRecord(obj.content_block) ? obj.content_block : {};
     const index = typeof obj.index === 'number' ? obj.index : 0;
     if (block.type === 'text' && typeof block.text === 'string' && block.text !== '') return this.chunk({ content: block.text });
+    if (block.type === 'thinking') {
+      const text = typeof block.thinking === 'string' ? block.thinking : '';
+      this.thinking.set(index, { text, signature: typeof block.signature === 'string' ? block.signature : '' });
+      return text === '' ? '' : this.chunk({ reasoning_content: text });
+    }
+    if (block.type === 'redacted_thinking') return this.chunk({ thinking_blocks: [{ type: 'redacted_thinking', data: String(block.data ?? '') }] });
     if (block.type !== 'tool_use') return '';
     if (block.name === JSON_TOOL) {
       this.tools.set(index, { toolIndex: -1, hasArgs: false, json: true });
@@ -96,6 +104,15 @@ export class AnthropicStreamTranslator implements StreamTranslator {
   private onBlockDelta(obj: Json): string {
     const delta = isRecord(obj.delta) ? obj.delta : {};
     if (delta.type === 'text_delta' && typeof delta.text === 'string') return this.chunk({ content: delta.text });
+    const thinking = this.thinking.get(typeof obj.index === 'number' ? obj.index : 0);
+    if (thinking && delta.type === 'thinking_delta' && typeof delta.thinking === 'string') {
+      thinking.text += delta.thinking;
+      return delta.thinking === '' ? '' : this.chunk({ reasoning_content: delta.thinking });
+    }
+    if (thinking && delta.type === 'signature_delta' && typeof delta.signature === 'string') {
+      thinking.signature += delta.signature;
+      return '';
+    }
     if (delta.type !== 'input_json_delta' || typeof delta.partial_json !== 'string' || delta.partial_json === '') return '';
     const tool = this.tools.get(typeof obj.index === 'number' ? obj.index : 0);
     if (!tool) return '';
@@ -106,6 +123,9 @@ export class AnthropicStreamTranslator implements StreamTranslator {
 
   /** A tool called with no input streams no JSON; the whole answer says "{}", so the stream does too. */
   private onBlockStop(obj: Json): string {
+    const thinking = this.thinking.get(typeof obj.index === 'number' ? obj.index : 0);
+    // the whole block, signature included, is what a client must send back in a tool-use turn
+    if (thinking) return this.chunk({ thinking_blocks: [{ type: 'thinking', thinking: thinking.text, signature: thinking.signature }] });
     const tool = this.tools.get(typeof obj.index === 'number' ? obj.index : 0);
     if (!tool || tool.hasArgs) return '';
     tool.hasArgs = true;

@@ -161,6 +161,46 @@ describe('request translation', () => {
   });
 });
 
+describe('extended thinking', () => {
+  const ask = { messages: [{ role: 'user', content: 'think' }] };
+  it('turns reasoning_effort into a thinking budget below max_tokens, or passes Anthropic\'s own thinking through', () => {
+    expect(build({ ...ask, reasoning_effort: 'high' }).thinking).toEqual({ type: 'enabled', budget_tokens: 4096 });
+    expect(build({ ...ask, reasoning_effort: 'medium', max_tokens: 2000 }).thinking).toEqual({ type: 'enabled', budget_tokens: 1999 });
+    expect(build({ ...ask, thinking: { type: 'enabled', budget_tokens: 3000 }, temperature: 1 }).thinking).toEqual({ type: 'enabled', budget_tokens: 3000 });
+    expect(build({ ...ask, thinking: { type: 'disabled' } }).thinking).toBeUndefined();
+    expect(build(ask).thinking).toBeUndefined();
+  });
+
+  it('refuses, in OpenAI\'s shape and naming the parameter, what Anthropic refuses with thinking on', () => {
+    const refused: Array<[Json, string]> = [
+      [{ reasoning_effort: 'extreme' }, 'reasoning_effort'],
+      [{ reasoning_effort: 'low', max_tokens: 1000 }, 'max_tokens'],
+      [{ reasoning_effort: 'low', temperature: 0 }, 'temperature'],
+      [{ reasoning_effort: 'low', top_k: 5 }, 'top_k'],
+      [{ reasoning_effort: 'low', top_p: 0.5 }, 'top_p'],
+      [{ reasoning_effort: 'low', tools: [{ type: 'function', function: { name: 'f', parameters: {} } }], tool_choice: 'required' }, 'tool_choice'],
+      [{ thinking: { type: 'enabled', budget_tokens: 100 } }, 'thinking.budget_tokens'],
+    ];
+    for (const [extra, param] of refused) {
+      expect(() => build({ ...ask, ...extra }), param).toThrow(expect.objectContaining({ status: 400, param }));
+    }
+  });
+
+  it('sends an assistant turn\'s thinking_blocks back first, signature and all', () => {
+    const out = build({ reasoning_effort: 'low', tools: [{ type: 'function', function: { name: 'f', parameters: {} } }], messages: [
+      { role: 'user', content: 'weather?' },
+      { role: 'assistant', content: null, thinking_blocks: [{ type: 'thinking', thinking: 'use f', signature: 'sig' }],
+        tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'toolu_1', content: 'sunny' },
+    ] });
+    expect((out.messages as Json[])[1]).toEqual({ role: 'assistant', content: [
+      { type: 'thinking', thinking: 'use f', signature: 'sig' }, { type: 'tool_use', id: 'toolu_1', name: 'f', input: {} },
+    ] });
+    expect(() => build({ messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'y', thinking_blocks: [{ type: 'thinking' }] }] }))
+      .toThrow(expect.objectContaining({ param: 'messages[1].thinking_blocks[0]' }));
+  });
+});
+
 describe('response_format as a forced tool', () => {
   const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
 
@@ -180,7 +220,7 @@ describe('response_format as a forced tool', () => {
 });
 
 describe('answer translation', () => {
-  it('joins text, turns tool_use into tool_calls and maps stop reasons', () => {
+  it('joins text, turns tool_use into tool_calls, thinking into reasoning_content, and maps stop reasons', () => {
     const out = translateMessage({
       id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929',
       content: [
@@ -195,6 +235,8 @@ describe('answer translation', () => {
     expect(out.choices).toEqual([{ index: 0, logprobs: null, finish_reason: 'tool_calls', message: {
       role: 'assistant', content: 'Let me check.', refusal: null,
       tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+      // thinking: its text for reading, its blocks (signature included) to send back in the tool-result turn
+      reasoning_content: 'hmm', thinking_blocks: [{ type: 'thinking', thinking: 'hmm', signature: 's' }],
     } }]);
     expect(out.usage).toMatchObject({ prompt_tokens: 1150, completion_tokens: 20, total_tokens: 1170, prompt_tokens_details: { cached_tokens: 1000 } });
   });

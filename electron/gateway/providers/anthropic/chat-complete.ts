@@ -1,6 +1,7 @@
 import { isRecord } from '../../cost/pricing';
 import { badRequest } from '../../errors';
 import { toAnthropicMessages } from './content';
+import { readThinking, toThinking } from './thinking';
 import { JSON_TOOL, toJsonTool } from './json-mode';
 
 type Json = Record<string, unknown>;
@@ -102,6 +103,9 @@ export function buildMessagesBody(body: Json, model: string, stream: boolean, mo
     out.tools = past;
     out.tool_choice = { type: 'none' };
   }
+  const forced = isRecord(out.tool_choice) && (out.tool_choice.type === 'any' || out.tool_choice.type === 'tool');
+  const thinking = toThinking(body, out.max_tokens as number, forced);
+  if (thinking) out.thinking = thinking;
   if (stream) out.stream = true;
   return out;
 }
@@ -156,7 +160,10 @@ export function toOpenAIUsage(usage: unknown): Json | null {
   return out;
 }
 
-/** A whole Anthropic message → an OpenAI chat.completion. Thinking blocks are not part of OpenAI's message. */
+/**
+ * A whole Anthropic message → an OpenAI chat.completion. Thinking goes to `reasoning_content` and, as the blocks
+ * that must come back in a tool-use turn, `thinking_blocks` (LiteLLM's fields).
+ */
 export function translateMessage(answer: Json, requestedModel: string, nowSec: number): Json {
   const blocks = Array.isArray(answer.content) ? (answer.content as unknown[]).filter(isRecord) : [];
   const json = blocks.find((b) => b.type === 'tool_use' && b.name === JSON_TOOL);
@@ -167,6 +174,11 @@ export function translateMessage(answer: Json, requestedModel: string, nowSec: n
   }));
   const message: Json = { role: 'assistant', content: text === '' && toolCalls.length > 0 ? null : text, refusal: null };
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  const { reasoning, thinkingBlocks } = readThinking(blocks);
+  if (reasoning !== null) {
+    message.reasoning_content = reasoning;
+    message.thinking_blocks = thinkingBlocks;
+  }
   return {
     id: typeof answer.id === 'string' ? answer.id : 'msg_unknown',
     object: 'chat.completion',

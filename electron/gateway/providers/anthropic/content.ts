@@ -1,5 +1,6 @@
 import { isRecord } from '../../cost/pricing';
 import { badRequest } from '../../errors';
+import { toThinkingBlocks } from './thinking';
 
 type Json = Record<string, unknown>;
 
@@ -129,7 +130,10 @@ export function toAnthropicMessages(messages: unknown): { system: AnthropicBlock
         push('user', toContentBlocks(m.content, `${param}.content`, true));
         break;
       case 'assistant':
-        push('assistant', [...toContentBlocks(m.content, `${param}.content`, false), ...toToolUseBlocks(m.tool_calls, `${param}.tool_calls`)]);
+        push('assistant', [
+          ...toThinkingBlocks(m.thinking_blocks, `${param}.thinking_blocks`),
+          ...toContentBlocks(m.content, `${param}.content`, false), ...toToolUseBlocks(m.tool_calls, `${param}.tool_calls`),
+        ]);
         break;
       case 'tool':
         push('user', [toToolResultBlock(m, param)]);

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { saveAdminToken } from '../../lib/admin-client';
+import { saveAdminToken } from '../../lib/admin-token';
 import { isDesktop } from '../../lib/desktop';
 import { useAppStore } from '../../store';
 import { connectionSelectors } from '../../store/connection-slice';
