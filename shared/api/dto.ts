@@ -162,6 +162,8 @@ export interface TraceDetail extends Trace {
   response: unknown;
   /** for streamed answers: the message reassembled from the SSE chunks */
   streamedText: string | null;
+  /** false when the project keeps no bodies (keepBodies off): headers and bodies above are then empty */
+  bodiesKept: boolean;
 }
 
 export interface ProjectBudget {
@@ -265,6 +267,8 @@ export interface Project {
   createdAt: number;
   spend: { todayUsd: number; monthUsd: number };
   semantic: SemanticSettings;
+  /** keep request/response bodies and headers with the project's traces (default); off keeps only the trace row */
+  keepBodies: boolean;
 }
 
 export interface ProjectCreate {
@@ -275,6 +279,7 @@ export interface ProjectCreate {
   budget?: Partial<ProjectBudget>;
   limits?: Partial<ProjectLimits>;
   semantic?: Partial<SemanticSettings>;
+  keepBodies?: boolean;
 }
 
 export type ProjectPatch = Partial<Omit<ProjectCreate, 'slug'>> & { cacheVersion?: number };

@@ -176,6 +176,28 @@ describe('admin API', () => {
     } finally { disk.close(); }
   });
 
+  it('keeps no bodies or headers for a project that says so, only the trace row', async () => {
+    expect((await t.admin('/admin/v1/projects', { method: 'POST', body: { slug: 'private', keepBodies: 'no' } })).body)
+      .toMatchObject({ error: { type: 'invalid_request_error', param: 'keepBodies' } });
+    expect((await t.admin<Project>('/admin/v1/projects', { method: 'POST', body: { slug: 'private', keepBodies: false } })).body.keepBodies).toBe(false);
+    const secret = await chat('my card number is 4242', { project: 'private' });
+    const kept = await chat('nothing to hide');
+    const detail = await eventually(async () => (await t.admin<TraceDetail>(`/admin/v1/traces/${secret.traceId}`)).body);
+    expect(detail).toMatchObject({ project: 'private', status: 200, bodiesKept: false, request: null, response: null, requestHeaders: {}, responseHeaders: {} });
+    expect(detail.promptTokens).toBeGreaterThan(0); // the trace row itself is whole
+    expect((await t.admin<TraceDetail>(`/admin/v1/traces/${kept.traceId}`)).body).toMatchObject({ bodiesKept: true, request: { messages: [{ content: 'nothing to hide' }] } });
+    const disk = new Database(join(t.dataDir, 'tollgate.db'), { readonly: true });
+    try {
+      expect(disk.prepare('SELECT count(*) AS n FROM trace_bodies WHERE trace_id = ?').get(secret.traceId)).toEqual({ n: 0 });
+      const rows = disk.prepare("SELECT request_body FROM trace_bodies WHERE request_body LIKE '%4242%'").all();
+      expect(rows).toEqual([]);
+    } finally { disk.close(); }
+    // turned back on, the next request keeps its bodies again
+    expect((await t.admin<Project>('/admin/v1/projects/private', { method: 'PATCH', body: { keepBodies: true } })).body.keepBodies).toBe(true);
+    const again = await chat('now keep this', { project: 'private' });
+    expect((await eventually(async () => (await t.admin<TraceDetail>(`/admin/v1/traces/${again.traceId}`)).body)).bodiesKept).toBe(true);
+  });
+
   it('creates a project on first use of /p/<slug>/v1 and counts its spend', async () => {
     expect((await t.admin('/admin/v1/projects/fresh')).status).toBe(404);
     const first = await chat('spend one', { project: 'fresh' });

@@ -43,6 +43,7 @@ function checkProjectFields(p: ProjectPatch) {
     checkNumberOrNull(p.limits.concurrency, 'limits.concurrency');
     checkLimitsPatch(p.limits);
   }
+  if (p.keepBodies !== undefined && typeof p.keepBodies !== 'boolean') throw badRequest('keepBodies must be true or false.', 'keepBodies');
   if (p.semantic !== undefined) {
     const s = p.semantic;
     if (s === null || typeof s !== 'object') throw badRequest('semantic must be an object.', 'semantic');

@@ -11,7 +11,7 @@ function makeProject(slug: string): Project {
   return {
     slug, name: slug, cachePolicy: 'deterministic', cacheTtlSec: 0, cacheVersion: 1, createdAt: 0,
     budget: { dailyUsd: 1, monthlyUsd: null, mode: 'block' }, limits: { rpm: null, tpm: null, concurrency: null },
-    spend: { todayUsd: 0, monthUsd: 0 }, semantic: { enabled: false, strictness: 'balanced', embedder: 'auto', allowModelDownload: false },
+    spend: { todayUsd: 0, monthUsd: 0 }, semantic: { enabled: false, strictness: 'balanced', embedder: 'auto', allowModelDownload: false }, keepBodies: true,
   };
 }
 

@@ -69,7 +69,8 @@ export const recordTrace: Stage = {
   always: true,
   run(ctx, deps) {
     const trace = buildTrace(ctx);
-    const bodies = {
+    // a project may keep no bodies (privacy): then none are built, redacted or stored
+    const bodies = ctx.project?.keepBodies === false ? null : {
       requestHeaders: redactHeaders(ctx.req.headers),
       responseHeaders: redactHeaders(ctx.res.getHeaders() as Record<string, string>),
       requestBody: capBody(redactedRequestText(ctx), true),

@@ -5,7 +5,7 @@ type ProjectRecord = Omit<Project, 'spend'>;
 
 interface Row {
   slug: string; name: string; cache_policy: string; cache_ttl_sec: number; cache_version: number;
-  budget_json: string; limits_json: string; created_at: number; semantic_json: string;
+  budget_json: string; limits_json: string; created_at: number; semantic_json: string; keep_bodies: number;
 }
 
 const DEFAULT_BUDGET: ProjectBudget = { dailyUsd: null, monthlyUsd: null, mode: 'block' };
@@ -24,6 +24,7 @@ function toRecord(r: Row): ProjectRecord {
     limits: { ...DEFAULT_LIMITS, ...(JSON.parse(r.limits_json) as Partial<ProjectLimits>) },
     createdAt: r.created_at,
     semantic: { ...DEFAULT_SEMANTIC, ...(JSON.parse(r.semantic_json) as Partial<SemanticSettings>) },
+    keepBodies: r.keep_bodies !== 0,
   };
 }
 
@@ -32,15 +33,15 @@ export function createProjectsRepo(db: Database.Database, now: () => number) {
   const bySlug = new Map<string, ProjectRecord>();
   for (const row of db.prepare('SELECT * FROM projects').all() as Row[]) bySlug.set(row.slug, toRecord(row));
 
-  const insert = db.prepare(`INSERT INTO projects (slug, name, cache_policy, cache_ttl_sec, cache_version, budget_json, limits_json, created_at, semantic_json)
-    VALUES (@slug, @name, @cachePolicy, @cacheTtlSec, @cacheVersion, @budget, @limits, @createdAt, @semantic)`);
+  const insert = db.prepare(`INSERT INTO projects (slug, name, cache_policy, cache_ttl_sec, cache_version, budget_json, limits_json, created_at, semantic_json, keep_bodies)
+    VALUES (@slug, @name, @cachePolicy, @cacheTtlSec, @cacheVersion, @budget, @limits, @createdAt, @semantic, @keepBodies)`);
   const update = db.prepare(`UPDATE projects SET name=@name, cache_policy=@cachePolicy, cache_ttl_sec=@cacheTtlSec,
-    cache_version=@cacheVersion, budget_json=@budget, limits_json=@limits, semantic_json=@semantic WHERE slug=@slug`);
+    cache_version=@cacheVersion, budget_json=@budget, limits_json=@limits, semantic_json=@semantic, keep_bodies=@keepBodies WHERE slug=@slug`);
 
   const toParams = (p: ProjectRecord) => ({
     slug: p.slug, name: p.name, cachePolicy: p.cachePolicy, cacheTtlSec: p.cacheTtlSec, cacheVersion: p.cacheVersion,
     budget: JSON.stringify(p.budget), limits: JSON.stringify(p.limits), createdAt: p.createdAt,
-    semantic: JSON.stringify(p.semantic),
+    semantic: JSON.stringify(p.semantic), keepBodies: p.keepBodies ? 1 : 0,
   });
 
   function create(input: ProjectCreate): ProjectRecord {
@@ -54,6 +55,7 @@ export function createProjectsRepo(db: Database.Database, now: () => number) {
       limits: { ...DEFAULT_LIMITS, ...input.limits },
       createdAt: now(),
       semantic: { ...DEFAULT_SEMANTIC, ...input.semantic },
+      keepBodies: input.keepBodies ?? true,
     };
     insert.run(toParams(record));
     bySlug.set(record.slug, record);
@@ -80,6 +82,7 @@ export function createProjectsRepo(db: Database.Database, now: () => number) {
         budget: { ...current.budget, ...patch.budget, mode: (patch.budget?.mode ?? current.budget.mode) as BudgetMode },
         limits: { ...current.limits, ...patch.limits },
         semantic: { ...current.semantic, ...patch.semantic },
+        keepBodies: patch.keepBodies ?? current.keepBodies,
       };
       update.run(toParams(next));
       bySlug.set(slug, next);

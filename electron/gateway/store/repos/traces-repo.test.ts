@@ -22,8 +22,8 @@ it('stores every field of a trace in its own column and reads it back unchanged'
   const match = { entryId: 'ce_1', prompt: 'p', similarity: 0.97 } as unknown as SemanticMatch;
   repo.insert(trace, { requestHeaders: { a: '1' }, responseHeaders: { b: '2' }, requestBody: '{"q":1}', responseBody: 'plain', streamedText: 'st' }, match);
   const got = repo.get('tr_1')!;
-  expect({ ...got, requestHeaders: undefined, responseHeaders: undefined, request: undefined, response: undefined, streamedText: undefined, cacheMatch: undefined })
-    .toEqual({ ...trace, requestHeaders: undefined, responseHeaders: undefined, request: undefined, response: undefined, streamedText: undefined, cacheMatch: undefined });
-  expect(got).toMatchObject({ requestHeaders: { a: '1' }, responseHeaders: { b: '2' }, request: { q: 1 }, response: 'plain', streamedText: 'st', cacheMatch: match });
+  expect({ ...got, requestHeaders: undefined, responseHeaders: undefined, request: undefined, response: undefined, streamedText: undefined, cacheMatch: undefined, bodiesKept: undefined })
+    .toEqual({ ...trace, requestHeaders: undefined, responseHeaders: undefined, request: undefined, response: undefined, streamedText: undefined, cacheMatch: undefined, bodiesKept: undefined });
+  expect(got).toMatchObject({ requestHeaders: { a: '1' }, responseHeaders: { b: '2' }, request: { q: 1 }, response: 'plain', streamedText: 'st', cacheMatch: match, bodiesKept: true });
   expect(repo.list({}).items).toEqual([trace]);
 });

@@ -72,7 +72,8 @@ export function createTracesRepo(db: Database.Database) {
   const deleteOldChunk = db.prepare('DELETE FROM traces WHERE seq IN (SELECT seq FROM traces WHERE ts < ? ORDER BY seq LIMIT ?)');
 
   return {
-    insert(t: Trace, bodies: TraceBodies, match: SemanticMatch | null = null) {
+    /** bodies null: the project keeps none (its trace row is all there is) */
+    insert(t: Trace, bodies: TraceBodies | null, match: SemanticMatch | null = null) {
       insertTrace.run(
         t.id, t.ts, t.project, t.endpoint, t.method, t.path, t.modelRequested, t.modelUsed,
         t.provider, t.status, t.stream ? 1 : 0, t.cache, t.cacheLayer, t.cacheReason, t.cacheEntryId, t.latencyMs, t.ttfbMs, t.promptTokens,
@@ -81,7 +82,7 @@ export function createTracesRepo(db: Database.Database) {
         t.downgradedFrom, JSON.stringify(t.attempts), t.routing ? JSON.stringify(t.routing) : null, t.routingSavedUsd,
         t.cacheSimilarity, match ? JSON.stringify(match) : null,
       );
-      insertBodies.run(t.id, JSON.stringify(bodies.requestHeaders), JSON.stringify(bodies.responseHeaders),
+      if (bodies) insertBodies.run(t.id, JSON.stringify(bodies.requestHeaders), JSON.stringify(bodies.responseHeaders),
         bodies.requestBody, bodies.responseBody, bodies.streamedText);
     },
 
@@ -127,6 +128,7 @@ export function createTracesRepo(db: Database.Database) {
         request: parseMaybeJson(b?.request_body ?? null),
         response: parseMaybeJson(b?.response_body ?? null),
         streamedText: b?.streamed_text ?? null,
+        bodiesKept: b !== undefined,
         cacheMatch: row.cache_match_json ? JSON.parse(row.cache_match_json) as SemanticMatch : null,
       };
     },

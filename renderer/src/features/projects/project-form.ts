@@ -17,6 +17,7 @@ export interface ProjectForm {
   strictness: SemanticStrictness;
   embedder: string;
   allowModelDownload: boolean;
+  keepBodies: boolean;
 }
 
 export function toProjectForm(p: Project): ProjectForm {
@@ -27,7 +28,7 @@ export function toProjectForm(p: Project): ProjectForm {
     rpm: text(p.limits.rpm), tpm: text(p.limits.tpm), concurrency: text(p.limits.concurrency),
     cachePolicy: p.cachePolicy, cacheTtlSec: String(p.cacheTtlSec),
     semanticEnabled: p.semantic.enabled, strictness: p.semantic.strictness, embedder: p.semantic.embedder,
-    allowModelDownload: p.semantic.allowModelDownload,
+    allowModelDownload: p.semantic.allowModelDownload, keepBodies: p.keepBodies,
   };
 }
 
@@ -62,6 +63,7 @@ export function toProjectPatch(f: ProjectForm): { patch: ProjectPatch } | { erro
       semantic: {
         enabled: f.semanticEnabled, strictness: f.strictness, embedder: f.embedder.trim() || 'auto', allowModelDownload: f.allowModelDownload,
       },
+      keepBodies: f.keepBodies,
     },
   };
 }

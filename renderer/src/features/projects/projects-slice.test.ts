@@ -9,7 +9,7 @@ function makeProject(slug: string, overrides: Partial<Project> = {}): Project {
     slug, name: slug, cachePolicy: 'deterministic', cacheTtlSec: 604800, cacheVersion: 1,
     budget: { dailyUsd: null, monthlyUsd: null, mode: 'block' }, limits: { rpm: null, tpm: null, concurrency: null },
     createdAt: 0, spend: { todayUsd: 0, monthUsd: 0 },
-    semantic: { enabled: false, strictness: 'balanced', embedder: 'auto', allowModelDownload: false }, ...overrides,
+    semantic: { enabled: false, strictness: 'balanced', embedder: 'auto', allowModelDownload: false }, keepBodies: true, ...overrides,
   };
 }
 
@@ -72,6 +72,7 @@ describe('project form', () => {
         cachePolicy: 'deterministic',
         cacheTtlSec: 604800,
         semantic: { enabled: false, strictness: 'balanced', embedder: 'auto', allowModelDownload: false },
+        keepBodies: true,
       },
     });
   });

@@ -151,6 +151,11 @@ export function ProjectEditor({ project, onClose }: { project: Project; onClose(
           <div className="field-grid">
             <label htmlFor="f-name">Display name</label>
             <input id="f-name" className="input" value={form.name} onChange={(e) => set('name', e.target.value)} />
+            <label htmlFor="f-bodies">Keep bodies</label>
+            <span>
+              <input id="f-bodies" type="checkbox" checked={form.keepBodies} onChange={(e) => set('keepBodies', e.target.checked)} />{' '}
+              <span className="dim small">store prompts, answers and headers with traces (off: only the trace row: model, tokens, cost, timing)</span>
+            </span>
           </div>
         </section>
         {error && <p className="error-box" role="alert">{error}</p>}

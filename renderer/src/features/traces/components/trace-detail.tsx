@@ -110,6 +110,9 @@ function Bodies({ trace, detail, load }: { trace: Trace; detail: TraceDetail | n
     if (load.state === 'error' && load.id === trace.id) return <p className="error-box">Could not load the bodies: {load.error}</p>;
     return <p className="dim small pad">Loading bodies…</p>;
   }
+  if (!detail.bodiesKept) {
+    return <p className="dim small pad">Bodies and headers were not kept: project {trace.project} keeps only the trace row (Projects → Keep bodies).</p>;
+  }
   return (
     <>
       <Section title="Request">
