@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { HEADERS } from '../../shared/headers';
 import { formatUsd } from '../../shared/cost';
@@ -57,4 +58,10 @@ it('with filters on, searches the gateway for matches older than the loaded rows
   await d.page.getByText('nothing older matches').waitFor();
   expect(await d.page.locator('[data-trace-id]').count()).toBe(1);
   await screenshot(d.page, 'e2e-search-older');
+  // Export saves every match from the gateway's history as CSV: here the one request of needle-user
+  const [download] = await Promise.all([d.page.waitForEvent('download'), d.page.getByRole('button', { name: 'Export CSV' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^tollgate-traces-[\d-]+\.csv$/);
+  const csv = readFileSync(await download.path(), 'utf8').trimEnd().split('\r\n');
+  expect(csv).toHaveLength(2);
+  expect(csv[1]).toContain(`,${needle.response.headers.get(HEADERS.TRACE_ID)},e2e-older,needle-user,`);
 });

@@ -198,6 +198,33 @@ describe('admin API', () => {
     expect((await eventually(async () => (await t.admin<TraceDetail>(`/admin/v1/traces/${again.traceId}`)).body)).bodiesKept).toBe(true);
   });
 
+  it('exports the traces the filters match as CSV or JSON lines, paging through all of them', async () => {
+    const client = t.client({ project: 'export', headers: { 'x-tollgate-user': 'ann, "the admin"', 'x-tollgate-feature': '=cmd()' } });
+    for (let i = 0; i < 1005; i++) await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `n${i}` }], temperature: 0.5 });
+    await expect(client.chat.completions.create({ model: 'mock-error-400', messages: [{ role: 'user', content: 'bad' }] })).rejects.toBeInstanceOf(APIError);
+    await chat('elsewhere'); // another project: filtered out
+
+    const csv = await t.admin<string>('/admin/v1/traces/export?project=export');
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="tollgate-traces-[\d-]+\.csv"$/);
+    const lines = csv.body.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('time,id,project,user,feature,tags,endpoint,model_requested,model_used,provider,status,stream,cache,cache_layer,latency_ms,ttfb_ms,prompt_tokens,cached_tokens,completion_tokens,cost_usd,saved_usd,routing_saved_usd,usage_estimated,error');
+    expect(lines).toHaveLength(1 + 1006); // every page, not just the first 1,000
+    expect(lines[1]).toContain(`,export,"ann, ""the admin""",'=cmd(),,chat.completions,mock-error-400,`); // quoted; no formula
+    expect(new Set(lines.slice(1).map((l) => l.split(',')[1])).size).toBe(1006);
+
+    const jsonl = await t.admin<string>('/admin/v1/traces/export?project=export&status=error&format=jsonl');
+    expect(jsonl.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
+    // one line of JSON lines is itself JSON, which the helper parses
+    const text = typeof jsonl.body === 'string' ? jsonl.body : JSON.stringify(jsonl.body);
+    const rows = text.trimEnd().split('\n').map((l) => JSON.parse(l) as Trace);
+    expect(rows.map((r) => [r.project, r.status, r.modelRequested])).toEqual([['export', 400, 'mock-error-400']]);
+    expect(Object.keys(rows[0]!)).not.toContain('request'); // no bodies
+
+    expect((await t.admin('/admin/v1/traces/export?format=xlsx')).body).toMatchObject({ error: { param: 'format' } });
+  });
+
   it('creates a project on first use of /p/<slug>/v1 and counts its spend', async () => {
     expect((await t.admin('/admin/v1/projects/fresh')).status).toBe(404);
     const first = await chat('spend one', { project: 'fresh' });

@@ -1,6 +1,7 @@
 import type { ProjectUsage } from '../../../shared/api/dto';
 import type { BudgetMode, CacheInvalidate, CachePolicy, SemanticStrictness, GatewaySettings, Health, Project, ProjectCreate, ProjectPatch, ProviderUpdate, SpendGroupBy } from '../../../shared/api/dto';
 import type { CacheEntryQuery, TraceQuery } from '../../../shared/api/routes';
+import { exportTraces } from './export-traces';
 import { badRequest, GatewayError } from '../errors';
 import type { PipelineDeps } from '../pipeline/stage';
 import type { ProjectRecord } from '../store/repos/projects-repo';
@@ -95,6 +96,10 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
     ...createRoutingAdmin(deps),
     health: (): Health => ({ ok: true, ...info() }),
     listTraces(q: TraceQuery) { deps.store.flush(); return deps.traces.list(q); },
+    exportTraces(q: Omit<TraceQuery, 'limit' | 'cursor'>, format: string | undefined) {
+      deps.store.flush();
+      return exportTraces(deps.traces, q, format, deps.now());
+    },
     getTrace(id: string) {
       deps.store.flush();
       const t = deps.traces.get(id);

@@ -5,7 +5,7 @@ import type { AdminModel } from './admin-model';
 
 interface RouteInput { params: string[]; query: URLSearchParams; body: unknown }
 type Handler = (model: AdminModel, input: RouteInput) => unknown;
-interface Route { method: string; pattern: RegExp; handler: Handler; status?: number; sse?: boolean }
+interface Route { method: string; pattern: RegExp; handler: Handler; status?: number; sse?: boolean; download?: boolean }
 
 const str = (q: URLSearchParams, k: string) => q.get(k) ?? undefined;
 const num = (q: URLSearchParams, k: string) => {
@@ -22,6 +22,12 @@ const ROUTES: Route[] = [
       project: str(q, 'project'), model: str(q, 'model'), status: str(q, 'status'), cache: str(q, 'cache'),
       q: str(q, 'q'), limit: num(q, 'limit'), cursor: str(q, 'cursor'),
     } satisfies TraceQuery),
+  },
+  {
+    // before /traces/:id, which would take "export" for an id
+    method: 'GET', pattern: /^\/admin\/v1\/traces\/export$/, download: true, handler: (m, { query: q }) => m.exportTraces({
+      project: str(q, 'project'), model: str(q, 'model'), status: str(q, 'status'), cache: str(q, 'cache'), q: str(q, 'q'),
+    }, str(q, 'format')),
   },
   { method: 'GET', pattern: /^\/admin\/v1\/traces\/([^/]+)$/, handler: (m, { params }) => m.getTrace(params[0]!) },
   { method: 'GET', pattern: /^\/admin\/v1\/projects$/, handler: (m) => m.listProjects() },
@@ -74,7 +80,7 @@ export function matchAdminRoute(method: string, pathname: string) {
     const m = r.pattern.exec(pathname);
     if (!m) continue;
     const params = m.slice(1).map((p) => { try { return decodeURIComponent(p); } catch { return p; } });
-    return { handler: r.handler, params, status: r.status, sse: r.sse === true };
+    return { handler: r.handler, params, status: r.status, sse: r.sse === true, download: r.download === true };
   }
   return null;
 }

@@ -12,6 +12,7 @@ import { badRequest, GatewayError, toGatewayError, toOpenAIErrorBody } from '../
 import { isAllowedHost } from '../http/host-check';
 import { redactSecrets, type Logger } from '../log';
 import type { AdminModel } from './admin-model';
+import type { Download } from './export-traces';
 import type { EventHub } from './event-hub';
 import { matchAdminRoute } from './routes';
 import { serveStatic } from './static-files';
@@ -32,6 +33,16 @@ export interface AdminServerOptions {
   metrics?: () => Promise<{ contentType: string; body: string }>;
   /** commits the store's open group commit: a change the API acknowledged must survive kill -9 */
   commit?: () => void;
+}
+
+/** A file the browser saves, written as it is produced and no faster than the client reads it. */
+async function sendDownload(res: ServerResponse, d: Download) {
+  res.writeHead(200, { 'content-type': d.contentType, 'content-disposition': `attachment; filename="${d.filename}"`, 'cache-control': 'no-store' });
+  for await (const chunk of d.chunks) {
+    if (res.destroyed) return;
+    if (!res.write(chunk)) await new Promise((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
+  }
+  res.end();
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown) {
@@ -115,6 +126,7 @@ export function createAdminServer(o: AdminServerOptions) {
       const query = new URL(url, 'http://admin').searchParams;
       const body = req.method === 'POST' || req.method === 'PATCH' || req.method === 'PUT' ? await readJson(req) : undefined;
       const result = await match.handler(o.model, { params: match.params, query, body });
+      if (match.download) return sendDownload(res, result as Download);
       if (req.method !== 'GET') o.commit?.();
       return sendJson(res, match.status ?? 200, result);
     }

@@ -150,6 +150,13 @@ export function createAdminClient(options: AdminClientOptions = {}) {
 
     getTrace: (id: string, signal?: AbortSignal) => getJson<TraceDetail>(ADMIN_ROUTES.trace(id), signal),
 
+    /** every trace the filters match, as a file to save: CSV (one row per request) or JSON lines */
+    async exportTraces(query: Omit<TraceQuery, 'limit' | 'cursor'>, format: 'csv' | 'jsonl'): Promise<{ blob: Blob; filename: string }> {
+      const response = await send(`${ADMIN_ROUTES.traces}/export${toQueryString({ ...query, format })}`);
+      const named = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '');
+      return { blob: await response.blob(), filename: named?.[1] ?? `tollgate-traces.${format}` };
+    },
+
     listProjects: (signal?: AbortSignal) => getJson<{ items: Project[] }>(ADMIN_ROUTES.projects, signal),
 
     createProject: (input: ProjectCreate) => sendJson<Project>('POST', ADMIN_ROUTES.projects, input),

@@ -77,6 +77,19 @@ export async function searchOlderMatches(store: AppStore = useAppStore, client: 
   }
 }
 
+/** Saves every trace the current filters match (the whole history, not just loaded rows) as a CSV file. */
+export async function exportFilteredTraces(store: AppStore = useAppStore, client: AdminClient = getAdminClient()): Promise<void> {
+  const f = store.getState().traceFilters;
+  const { blob, filename } = await client.exportTraces({
+    project: f.project || undefined, model: f.model || undefined, status: f.status || undefined,
+    cache: f.cache || undefined, q: f.text.trim() || undefined,
+  }, 'csv');
+  const url = URL.createObjectURL(blob);
+  const link = Object.assign(document.createElement('a'), { href: url, download: filename });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 /** Coalesces refetches that a burst of events would otherwise repeat. */
 const REFRESH_DELAY_MS = 300;
 let projectsRefresh: ReturnType<typeof setTimeout> | undefined;

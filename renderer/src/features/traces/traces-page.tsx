@@ -4,7 +4,8 @@ import { focusSearch, useHotkeys } from '../../lib/hotkeys';
 import { toProjectBaseUrl } from '../../lib/format';
 import { useAppStore } from '../../store';
 import { connectionSelectors } from '../../store/connection-slice';
-import { loadOlderTraces, searchOlderMatches } from '../../store/live-sync';
+import { describeError } from '../../lib/describe-error';
+import { exportFilteredTraces, loadOlderTraces, searchOlderMatches } from '../../store/live-sync';
 import { TraceDetailPane } from './components/trace-detail';
 import { TraceFiltersBar } from './components/trace-filters';
 import { TracesTable } from './components/traces-table';
@@ -110,6 +111,7 @@ function TracesToolbar() {
       <TraceFiltersBar />
       <span className="spacer" />
       {isPaused && queued > 0 && <span className="badge warn-badge">{queued.toLocaleString()} new</span>}
+      <ExportButton />
       <button
         type="button"
         className={`button toggle ${isAutoScroll ? 'on' : ''}`}
@@ -129,6 +131,23 @@ function TracesToolbar() {
         {isPaused ? '▶ Resume' : '❚❚ Pause'}
       </button>
     </div>
+  );
+}
+
+/** Downloads what the filters match from the gateway's whole history, as CSV for a spreadsheet. */
+function ExportButton() {
+  const showToast = useAppStore((s) => s.showToast);
+  const [isBusy, setBusy] = useState(false);
+  const run = (): void => {
+    setBusy(true);
+    exportFilteredTraces()
+      .catch((e: unknown) => showToast(`Export failed: ${describeError(e)}`, 'error'))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <button type="button" className="button" onClick={run} disabled={isBusy} title="Every request the filters match, as CSV">
+      {isBusy ? 'Exporting…' : 'Export CSV'}
+    </button>
   );
 }
 
