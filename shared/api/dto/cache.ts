@@ -1,0 +1,59 @@
+/** The cache browser: entries, semantic status and invalidation. Part of the admin API contract; import it from ../dto. */
+import type { CacheLayer, Endpoint, SemanticStrictness } from '../dto';
+
+export interface CacheEntry {
+  id: string;
+  project: string;
+  model: string;
+  endpoint: Endpoint;
+  layer: CacheLayer;
+  prompt: string;
+  createdAt: number;
+  expiresAt: number | null;
+  hits: number;
+  savedUsd: number;
+  /** what the original answer cost; a hit saves this much */
+  costUsd: number | null;
+  tags: string[];
+}
+
+export interface CacheEntryDetail extends CacheEntry {
+  request: unknown;
+  response: unknown;
+  /** semantic entries: the embedded prompt, its embedder and how strict the entry has become */
+  semantic?: SemanticEntryInfo | null;
+}
+
+/** GET /admin/v1/semantic: whether the embedder runs, and the verifier's shipped numbers */
+export interface SemanticStatus {
+  /** false until a project with semantic caching on needs it: no model is loaded before */
+  workerStarted: boolean;
+  embedders: string[];
+  indexedEntries: number;
+  verifier: { embedder: string; trainedAt: string; thresholds: Record<SemanticStrictness, number>; heldOut: unknown };
+}
+
+export interface SemanticEntryInfo {
+  /** the last user turn that was embedded */
+  text: string;
+  /** null while the entry waits to be re-embedded after an embedder switch */
+  embedder: string | null;
+  /** a hit on this entry needs at least this similarity (raised by wrong reports); null = the verifier alone decides */
+  minSimilarity: number | null;
+  wrongReports: number;
+  lastSimilarity: number | null;
+}
+
+export interface CacheInvalidate {
+  project?: string;
+  model?: string;
+  tag?: string;
+  match?: string;
+  olderThanSec?: number;
+  /** semantic entries whose prompt means about the same as this text */
+  similarTo?: string;
+  /** cosine similarity an entry needs to go with similarTo (default 0.8) */
+  minSimilarity?: number;
+  /** preview only: count what would go, remove nothing */
+  dryRun?: boolean;
+}
