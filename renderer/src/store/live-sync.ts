@@ -2,7 +2,7 @@ import type { AdminEvent } from '../../../shared/api/events';
 import { formatUsd } from '../../../shared/cost';
 import { loadCacheEntries } from '../features/cache/cache-actions';
 import { loadProjects } from '../features/projects/project-actions';
-import { hasActiveFilters } from '../features/traces/trace-view-slice';
+import { hasActiveFilters, toTraceQuery } from '../features/traces/trace-view-slice';
 import { ApiError, getAdminClient, type AdminClient } from '../lib/admin-client';
 import { describeError } from '../lib/describe-error';
 import { useAppStore, type AppStore } from './index';
@@ -65,29 +65,13 @@ export async function searchOlderMatches(store: AppStore = useAppStore, client: 
   store.getState().setOlderMatches({ ...olderMatches, isLoading: true, error: null });
   const stillCurrent = () => store.getState().traceFilters === filters;
   try {
-    const page = await client.listTraces({
-      project: filters.project || undefined, model: filters.model || undefined, status: filters.status || undefined,
-      cache: filters.cache || undefined, q: filters.text.trim() || undefined, limit: TRACE_PAGE_SIZE, cursor,
-    });
+    const page = await client.listTraces({ ...toTraceQuery(filters), limit: TRACE_PAGE_SIZE, cursor });
     if (!stillCurrent()) return;
     const rows = store.getState().olderMatches.rows;
     store.getState().setOlderMatches({ rows: rows.concat(page.items), cursor: page.nextCursor, isLoading: false, error: null });
   } catch (error) {
     if (stillCurrent()) store.getState().setOlderMatches({ ...store.getState().olderMatches, isLoading: false, error: describeError(error) });
   }
-}
-
-/** Saves every trace the current filters match (the whole history, not just loaded rows) as a CSV file. */
-export async function exportFilteredTraces(store: AppStore = useAppStore, client: AdminClient = getAdminClient()): Promise<void> {
-  const f = store.getState().traceFilters;
-  const { blob, filename } = await client.exportTraces({
-    project: f.project || undefined, model: f.model || undefined, status: f.status || undefined,
-    cache: f.cache || undefined, q: f.text.trim() || undefined,
-  }, 'csv');
-  const url = URL.createObjectURL(blob);
-  const link = Object.assign(document.createElement('a'), { href: url, download: filename });
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** Coalesces refetches that a burst of events would otherwise repeat. */

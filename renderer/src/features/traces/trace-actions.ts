@@ -2,6 +2,7 @@ import type { PriceLookup } from '../../../../shared/api/dashboard';
 import { getAdminClient, type AdminClient } from '../../lib/admin-client';
 import { describeError, isAbort } from '../../lib/describe-error';
 import { useAppStore, type AppStore } from '../../store';
+import { toTraceQuery } from './trace-view-slice';
 
 let detailRequest: AbortController | null = null;
 
@@ -44,4 +45,13 @@ export function lookupPrice(model: string, client: AdminClient = getAdminClient(
 
 export function reportWrongHit(entryId: string, similarity: number, client: AdminClient = getAdminClient()) {
   return client.reportWrongHit(entryId, similarity);
+}
+
+/** Saves every trace the current filters match (the whole history, not just loaded rows) as a CSV file. */
+export async function exportFilteredTraces(store: AppStore = useAppStore, client: AdminClient = getAdminClient()): Promise<void> {
+  const { blob, filename } = await client.exportTraces(toTraceQuery(store.getState().traceFilters), 'csv');
+  const url = URL.createObjectURL(blob);
+  const link = Object.assign(document.createElement('a'), { href: url, download: filename });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { Trace, TraceDetail } from '../../../../shared/api/dto';
+import type { TraceQuery } from '../../../../shared/api/routes';
 import type { AppState } from '../../store';
 
 /** cache filter values: the trace's cache status, with hits split by layer */
@@ -68,6 +69,14 @@ export const createTraceViewSlice: StateCreator<AppState, [], [], TraceViewSlice
   setAutoScroll: (isAutoScroll) => set({ isAutoScroll }),
   setTraceDetail: (traceDetail) => set({ traceDetail }),
 });
+
+/** The filters as the admin API's trace query: the gateway searches its history the way the table filters rows. */
+export function toTraceQuery(f: TraceFilters): Omit<TraceQuery, 'limit' | 'cursor'> {
+  return {
+    project: f.project || undefined, model: f.model || undefined, status: f.status || undefined,
+    cache: f.cache || undefined, q: f.text.trim() || undefined,
+  };
+}
 
 export function hasActiveFilters(f: TraceFilters): boolean {
   return f.project !== '' || f.model !== '' || f.status !== '' || f.cache !== '' || f.text.trim() !== '';

@@ -5,11 +5,11 @@ import { toProjectBaseUrl } from '../../lib/format';
 import { useAppStore } from '../../store';
 import { connectionSelectors } from '../../store/connection-slice';
 import { describeError } from '../../lib/describe-error';
-import { exportFilteredTraces, loadOlderTraces, searchOlderMatches } from '../../store/live-sync';
+import { loadOlderTraces, searchOlderMatches } from '../../store/live-sync';
 import { TraceDetailPane } from './components/trace-detail';
 import { TraceFiltersBar } from './components/trace-filters';
 import { TracesTable } from './components/traces-table';
-import { clearTraceDetail, loadTraceDetail } from './trace-actions';
+import { clearTraceDetail, exportFilteredTraces, loadTraceDetail } from './trace-actions';
 import { tracesSelectors } from './traces-selectors';
 
 export function TracesPage() {
