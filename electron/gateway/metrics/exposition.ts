@@ -54,7 +54,7 @@ export function createMetricsEndpoint(src: MetricsSources) {
       custom('tollgate_request_duration_seconds', 'Whole request, arrival to last byte.', 'histogram', () => histogramValues('tollgate_request_duration_seconds', m.duration)),
       custom('tollgate_time_to_first_byte_seconds', 'Streamed requests: arrival to first body byte sent.', 'histogram', () => histogramValues('tollgate_time_to_first_byte_seconds', m.ttfb)),
       custom('tollgate_stage_duration_seconds', 'Time spent in each pipeline stage.', 'histogram', () => histogramValues('tollgate_stage_duration_seconds', m.stages)),
-      custom('tollgate_store_commit_seconds', 'Group commits of trace, spend and cache writes to SQLite (WAL checkpoints included); the event loop waits this long.', 'histogram', () => histogramValues('tollgate_store_commit_seconds', m.storeCommits)),
+      custom('tollgate_store_commit_seconds', 'Group commits of trace, spend and cache writes to SQLite; the event loop waits this long (WAL checkpoints run in a worker thread).', 'histogram', () => histogramValues('tollgate_store_commit_seconds', m.storeCommits)),
       custom('tollgate_in_flight_requests', 'Requests inside the pipeline now.', 'gauge', () => [{ labels: {}, value: src.inFlight() }]),
       custom('tollgate_budget_remaining_usd', 'Budget cap minus spend and open reservations, per project and period (projects with a cap only).', 'gauge',
         () => budgetValues(src.budgets())),

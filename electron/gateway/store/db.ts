@@ -26,10 +26,11 @@ const WORKER_AT_BYTES = 1 << 20;
 
 export interface StoreOptions {
   onError: (err: unknown) => void;
-  /** seconds each group commit took (WAL checkpoints included): the event loop waited that long */
+  /** seconds each group commit took (the event loop waited that long; a fallback checkpoint counts in it) */
   onCommit?: (seconds: number) => void;
   /** better-sqlite3 built for another ABI (the desktop app's Electron) */
   nativeBinding?: string;
+  /** how long an enqueued write may wait for its commit (default 20 ms) */
   commitWindowMs?: number;
 }
 
