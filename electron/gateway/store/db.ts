@@ -50,17 +50,26 @@ export function openStore(dataDir: string, { onError, onCommit, nativeBinding, c
   // once a checkpoint let the WAL start over, cut the file back (else it keeps its peak size on disk)
   db.pragma('journal_size_limit = 16777216');
   let checkpointer: ReturnType<typeof startWalCheckpointer> | null = null;
+  let workerFailed = false;
   let commits = 0;
+  // a worker that could not start or died hands checkpointing back to SQLite, as it was before the worker
+  const giveUpWorker = () => {
+    workerFailed = true;
+    checkpointer = null;
+    db.pragma('wal_autocheckpoint = 1000');
+  };
   const checkpointAfterCommit = () => {
+    if (workerFailed) return;
     if (checkpointer) {
-      if (checkpointer.needsFallback()) db.pragma('wal_checkpoint(PASSIVE)');
+      if (checkpointer.state() === 'stopped') giveUpWorker();
+      else if (checkpointer.needsFallback()) db.pragma('wal_checkpoint(PASSIVE)');
       return;
     }
     if (++commits % 16 !== 0) return;
     let walBytes = 0;
     try { walBytes = statSync(file + '-wal').size; } catch { return; }
     if (walBytes < WORKER_AT_BYTES) return;
-    try { checkpointer = startWalCheckpointer(file, nativeBinding); } catch (err) { onError(err); db.pragma('wal_checkpoint(PASSIVE)'); }
+    try { checkpointer = startWalCheckpointer(file, nativeBinding); } catch (err) { onError(err); giveUpWorker(); }
   };
 
   // Group commit without a stall: each write runs when it is enqueued (after its response went out), inside a

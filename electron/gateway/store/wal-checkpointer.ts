@@ -29,8 +29,8 @@ export function startWalCheckpointer(file: string, nativeBinding: string | undef
   worker.on('exit', () => { alive = false; });
   return {
     state: (): 'starting' | 'running' | 'stopped' => (!alive ? 'stopped' : ready ? 'running' : 'starting'),
-    /** the worker fell behind (or died): the caller should checkpoint itself now */
-    needsFallback: () => !alive || Atomics.load(behind, 0) > FALLBACK_FRAMES,
+    /** the worker fell far behind: the caller should checkpoint itself now */
+    needsFallback: () => Atomics.load(behind, 0) > FALLBACK_FRAMES,
     /** the worker checkpoints once more and closes its connection on its own */
     stop() {
       if (alive) worker.postMessage('stop');
