@@ -52,6 +52,8 @@ export interface GatewayOptions {
   modelHost?: string;
   /** retries, backoff, circuit breaker (defaults: 2 retries from 250 ms, 3 failures open a target for 30 s) */
   routing?: RoutingOptions;
+  /** semantic HNSW graphs: rows before a bucket gets one (default 4,096), save delay after a change (default 30 s) */
+  semanticIndex?: { minRows?: number; saveDelayMs?: number };
   /** process env to read defaults from (tests pass their own) */
   env?: NodeJS.ProcessEnv;
 }
