@@ -30,6 +30,7 @@ export const semanticLookup: Stage = {
     }
     answerFromEntry(ctx, result.entry, 'semantic');
     c.similarity = result.match.similarity;
-    c.match = result.match;
+    // the asking prompt goes into the trace only where the project keeps prompts at all
+    c.match = project.keepBodies === false ? result.match : { ...result.match, query: result.prepared.text };
   },
 };
