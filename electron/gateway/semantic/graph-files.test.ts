@@ -113,7 +113,7 @@ describe('HNSW graph persistence', () => {
   });
 
   it.each([
-    ['a flipped byte in the graph', () => { const f = graphFile(); const b = readFileSync(f); b[b.length >> 1] ^= 0xff; writeFileSync(f, b); }],
+    ['a flipped byte in the graph', () => { const f = graphFile(); const b = readFileSync(f); const at = b.length >> 1; b.writeUInt8(b.readUInt8(at) ^ 0xff, at); writeFileSync(f, b); }],
     ['a truncated graph', () => truncateSync(graphFile(), statSync(graphFile()).size >> 1)],
     ['a missing graph', () => rmSync(graphFile())],
     ['a sidecar that is not JSON', () => writeFileSync(sidecarFile(), '{"version":1,"bucket"')],
