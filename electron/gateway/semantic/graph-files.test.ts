@@ -46,7 +46,10 @@ const stored = (from: number, to: number, dim = DIM): Array<[string, Float32Arra
 function savedFiles(): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
-    for (const n of readdirSync(d, { withFileTypes: true })) (n.isDirectory() ? walk(join(d, n.name)) : out.push(join(d, n.name)));
+    for (const n of readdirSync(d, { withFileTypes: true })) {
+      if (n.isDirectory()) walk(join(d, n.name));
+      else out.push(join(d, n.name));
+    }
   };
   walk(root);
   return out.sort();
@@ -55,7 +58,7 @@ const graphFile = () => savedFiles().find((f) => f.endsWith('.hnsw'))!;
 const sidecarFile = () => savedFiles().find((f) => f.endsWith('.json'))!;
 
 function buildAndSave() {
-  const { index, drain } = hydrate(stored(0, ROWS));
+  const { index } = hydrate(stored(0, ROWS));
   expect(index.stats()).toMatchObject({ indexed: ROWS, graphInserts: ROWS, graphsLoaded: 0 });
   expect(index.persist()).toEqual({ saved: 1, errors: [] });
   return index;
