@@ -147,6 +147,11 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
       if (!e) throw notFound(`Cache entry ${id}`);
       return { ...e, semantic: deps.semantic.describe(id) };
     },
+    /** the requests an entry answered, newest first (the entry may be gone: its traces stay) */
+    listCacheEntryHits(id: string, limit: number | undefined) {
+      deps.store.flush();
+      return { items: deps.traces.listHitsOf(id, Math.min(Math.max(Math.floor(limit ?? 50), 1), 500)) };
+    },
     deleteCacheEntry(id: string) {
       const removed = deps.exactCache.remove(id);
       if (removed === 0) throw notFound(`Cache entry ${id}`);

@@ -24,6 +24,21 @@ export interface CacheEntryDetail extends CacheEntry {
   semantic?: SemanticEntryInfo | null;
 }
 
+/** GET /admin/v1/cache/entries/:id/hits: one request this entry answered */
+export interface CacheEntryHit {
+  traceId: string;
+  ts: number;
+  layer: CacheLayer | null;
+  /** semantic hits: how close the asking prompt was, and what the verifier made of it */
+  similarity: number | null;
+  probability: number | null;
+  threshold: number | null;
+  /** the asking prompt of a semantic hit; null when its project keeps no bodies (or for exact hits: the entry's own) */
+  query: string | null;
+  user: string | null;
+  feature: string | null;
+}
+
 /** GET /admin/v1/semantic: whether the embedder runs, and the verifier's shipped numbers */
 export interface SemanticStatus {
   /** false until a project with semantic caching on needs it: no model is loaded before */

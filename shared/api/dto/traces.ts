@@ -81,6 +81,8 @@ export interface SemanticMatch {
   /** what it had to reach at the project's strictness */
   threshold: number;
   embedder: string;
+  /** the prompt that asked (its last user turn); absent when the project keeps no bodies */
+  query?: string | null;
   /** set when the candidate was borderline and the project's LLM judge decided */
   judge?: JudgeOutcome | null;
 }

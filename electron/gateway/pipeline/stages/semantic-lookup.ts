@@ -34,7 +34,7 @@ export const semanticLookup: Stage = {
         c.judge = outcome;
         ctx.extraHeaders[HEADERS.CACHE_JUDGE] = outcome.verdict;
         // kept on a miss too, so the trace shows what was judged and what it cost
-        c.match = { ...borderline.match, judge: outcome };
+        c.match = project.keepBodies === false ? { ...borderline.match, judge: outcome } : { ...borderline.match, query: result.prepared.text, judge: outcome };
         if (outcome.verdict === 'yes') {
           answerFromEntry(ctx, borderline.entry, 'semantic');
           c.similarity = borderline.match.similarity;
@@ -49,6 +49,7 @@ export const semanticLookup: Stage = {
     }
     answerFromEntry(ctx, result.entry, 'semantic');
     c.similarity = result.match.similarity;
-    c.match = result.match;
+    // the asking prompt goes into the trace only where the project keeps prompts at all
+    c.match = project.keepBodies === false ? result.match : { ...result.match, query: result.prepared.text };
   },
 };
