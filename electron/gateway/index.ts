@@ -125,7 +125,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     semantic: createSemanticCache({
       store, repo: createSemanticRepo(store.db), exactCache, providers, events, log, dataDir: options.dataDir,
       modelDirs: options.modelDirs ?? [BUNDLED_MODELS_DIR, join(options.dataDir, 'models')], modelHost: options.modelHost,
-      verifierFile: VERIFIER_FILE,
+      verifierFile: VERIFIER_FILE, index: options.semanticIndex,
     }),
     metrics,
     budgets: createBudgets({ store, events, now, defaultTimeZone: resolveTimeZone(options.timeZone ?? env.TOLLGATE_TIME_ZONE) }),
@@ -199,7 +199,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         throw err;
       }
       const sweepOld = () => {
-        deps.exactCache.sweepExpired();
+        if (deps.exactCache.sweepExpired() > 0) deps.semantic.forgetRemoved();
         void retention.sweep();
       };
       sweepOld();

@@ -168,6 +168,7 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
       if (f.similarTo !== undefined) return invalidateSimilar(f);
       const removed = deps.exactCache.invalidate(f);
       if (!f.dryRun) deps.events.publish({ type: 'cache', action: 'invalidated', removed });
+      if (!f.dryRun && removed > 0) deps.semantic.forgetRemoved();
       return { removed, dryRun: f.dryRun === true };
     },
     semanticStatus: () => deps.semantic.status(),
