@@ -34,6 +34,7 @@ import { createTracesRepo } from './store/repos/traces-repo';
 import { createRetention } from './store/retention';
 import { createSemanticRepo } from './store/repos/semantic-repo';
 import { createSemanticCache } from './semantic/semantic-cache';
+import { createLlmJudge } from './semantic/llm-judge';
 
 export type { GatewayOptions, GatewayDiagnostics };
 export type { SecretStore } from './providers/secret-store';
@@ -129,6 +130,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     metrics,
     budgets: createBudgets({ store, events, now, defaultTimeZone: resolveTimeZone(options.timeZone ?? env.TOLLGATE_TIME_ZONE) }),
     limits: createRateLimiter(now),
+    judge: createLlmJudge(options.semanticJudge),
   };
 
   const startedAt = now();

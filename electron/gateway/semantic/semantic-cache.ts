@@ -14,14 +14,20 @@ import type { StoredEntry } from '../store/repos/cache-repo';
 import type { SemanticRepo } from '../store/repos/semantic-repo';
 import { buildSemanticContext } from './semantic-context';
 import { loadVerifierModel, type VerifierModel } from './verifier';
-import { CANDIDATES_PER_LOOKUP, verifyCandidates, type Candidate } from './verify-candidates';
+import { CANDIDATES_PER_LOOKUP, findBorderline, verifyCandidates, type Candidate, type Verdict } from './verify-candidates';
 
 /** The embedded prompt of a lookup, kept so a miss can be stored without embedding twice. */
 export interface PreparedLookup { project: string; contextKey: string; text: string; embedder: string; vector: Float32Array }
 
 export type LookupResult =
   | { hit: true; entry: StoredEntry; match: SemanticMatch; prepared: PreparedLookup }
-  | { hit: false; reason: string; prepared: PreparedLookup | null };
+  | { hit: false; reason: string; prepared: PreparedLookup | null; borderline?: Borderline };
+
+/** A candidate just short of the threshold, for the project's LLM judge (only looked for when it has one). */
+export interface Borderline { entry: StoredEntry; match: SemanticMatch }
+
+/** how far below the strictness threshold a candidate may be to go to the judge, unless the project says */
+export const DEFAULT_JUDGE_BAND = 0.15;
 
 interface ActiveEmbedder { id: string; dim: number; embedSearch(bucket: string, text: string, k: number): Promise<{ vector: Float32Array; neighbours: Array<{ id: string; similarity: number }> }>; embed(texts: string[]): Promise<Float32Array[]> }
 
@@ -194,20 +200,23 @@ export function createSemanticCache(deps: SemanticCacheDeps) {
       if (gone.length) this.forget(gone);
       const model = getVerifier();
       const verdict = verifyCandidates(model, input.settings.strictness, context.text, candidates);
+      const toMatch = (v: Verdict): SemanticMatch => ({
+        entryId: v.id, prompt: meta.get(v.id)!.text, similarity: v.similarity, probability: v.probability, threshold: v.threshold, embedder: embedder.id,
+      });
       if (!verdict) {
         const best = candidates[0];
-        return { hit: false, prepared, reason: best ? `nearest cached prompt (similarity ${best.similarity.toFixed(3)}) did not pass the verifier` : 'no similar cached prompt' };
+        const reason = best ? `nearest cached prompt (similarity ${best.similarity.toFixed(3)}) did not pass the verifier` : 'no similar cached prompt';
+        const judge = input.settings.judge;
+        const near = judge ? findBorderline(model, input.settings.strictness, context.text, candidates, judge.band ?? DEFAULT_JUDGE_BAND) : null;
+        const nearEntry = near ? deps.exactCache.get(near.id) : null;
+        return { hit: false, prepared, reason, ...(near && nearEntry ? { borderline: { entry: nearEntry, match: toMatch(near) } } : {}) };
       }
       const entry = deps.exactCache.get(verdict.id);
       if (!entry) {
         this.forget([verdict.id]);
         return { hit: false, prepared, reason: 'the matched entry expired' };
       }
-      const match: SemanticMatch = {
-        entryId: verdict.id, prompt: meta.get(verdict.id)!.text, similarity: verdict.similarity,
-        probability: verdict.probability, threshold: verdict.threshold, embedder: embedder.id,
-      };
-      return { hit: true, entry, match, prepared };
+      return { hit: true, entry, match: toMatch(verdict), prepared };
     },
 
     store(entryId: string, prepared: PreparedLookup) {
