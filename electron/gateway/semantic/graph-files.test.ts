@@ -159,6 +159,16 @@ describe('HNSW graph persistence', () => {
     expect(top(index, 5042)[0]!.similarity).toBeCloseTo(1, 4);
   });
 
+  it('rebuilds a loaded graph from its live rows once most of its rows are deleted', () => {
+    buildAndSave();
+    const { index } = hydrate(stored(0, ROWS).filter((_, i) => i % 3 === 0));
+    expect(index.stats()).toMatchObject({ graphsLoaded: 1, graphsDiscarded: 1, rows: ROWS / 3, indexed: ROWS / 3, graphInserts: ROWS / 3 });
+    expect(top(index, 42)[0]).toMatchObject({ id: 'e42' });
+    expect(top(index, 43).map((n) => n.id)).not.toContain('e43');
+    expect(index.persist(true).saved).toBe(1);
+    expect(JSON.parse(readFileSync(sidecarFile(), 'utf8')).ids).toHaveLength(ROWS / 3);
+  });
+
   it('a save killed half-way leaves the previous save loadable, and its leftovers are removed', () => {
     buildAndSave();
     const dir = graphFile().slice(0, graphFile().lastIndexOf('/'));

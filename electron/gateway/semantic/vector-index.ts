@@ -19,6 +19,8 @@ const CHECKED_ROWS = 16;
 const SAVE_CHANGED_SHARE = 0.01;
 const SAVE_MIN_CHANGES = 64;
 const SAVE_MAX_AGE_MS = 10 * 60_000;
+/** a loaded graph with more deleted rows than this share is rebuilt from its live rows (a graph never shrinks) */
+const COMPACT_DELETED_SHARE = 0.5;
 
 interface Bucket {
   key: string;
@@ -124,6 +126,22 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     if (files && b.scope) files.remove(b.scope, b.key);
   }
 
+  /** keeps only the live rows, in order, and drops the graph: it is rebuilt from them in steps */
+  function compact(b: Bucket) {
+    const vectors = new Float32Array(Math.max(b.count - b.deleted.size, 16) * b.dim);
+    const ids: string[] = [];
+    for (let row = 0; row < b.count; row++) {
+      if (b.deleted.has(row)) continue;
+      const id = b.ids[row]!;
+      vectors.set(b.vectors.subarray(row * b.dim, (row + 1) * b.dim), ids.length * b.dim);
+      where.set(id, { bucket: b.key, row: ids.length });
+      ids.push(id);
+    }
+    Object.assign(b, { vectors, ids, count: ids.length, indexed: 0, graph: null, deleted: new Set<number>(), changes: 0 });
+    if (files && b.scope) files.remove(b.scope, b.key);
+    counters.graphsDiscarded++;
+  }
+
   /** the loaded graph's rows agree with the stored vectors (checked on a sample of matched rows) */
   function agrees(b: Bucket): boolean {
     let checked = 0;
@@ -204,7 +222,8 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     },
     /**
      * A scope's stored rows have all been added: rows of loaded graphs that no stored row matched (invalidated or
-     * expired meanwhile) are deleted, a graph that disagrees with the stored vectors is dropped and rebuilt, and
+     * expired meanwhile) are deleted, a graph that disagrees with the stored vectors or is mostly deleted rows is
+     * dropped and rebuilt from the live rows, and
      * the saved files of buckets that have no rows any more are removed, and those of embedders the project no longer
      * has vectors of (`embedders`: those it has).
      */
@@ -215,12 +234,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
         for (const row of b.unmatched.values()) b.graph!.markDelete(row);
         changed(b, b.unmatched.size);
         b.unmatched = null;
-        if (!agrees(b)) {
-          files?.remove(b.scope!, b.key);
-          b.graph = null;
-          b.indexed = 0;
-          counters.graphsDiscarded++;
-        }
+        if (b.deleted.size > b.count * COMPACT_DELETED_SHARE || !agrees(b)) compact(b);
         dropIfEmpty(b);
       }
       if ([...buckets.values()].some(needsBuild)) scheduleBuild();
