@@ -83,6 +83,17 @@ describe('HNSW graph persistence', () => {
     }
   });
 
+  it('builds a hydrated bucket once all its stored rows are in, not while they arrive', () => {
+    const { index, drain } = openIndex();
+    for (const [id, v] of stored(0, ROWS)) index.add(BUCKET, id, v, SCOPE, true);
+    drain();
+    expect(index.stats()).toMatchObject({ rows: ROWS, graphInserts: 0 });
+    expect(top(index, 7)[0]).toMatchObject({ id: 'e7' });
+    index.settle(SCOPE);
+    drain();
+    expect(index.stats()).toMatchObject({ rows: ROWS, indexed: ROWS, graphInserts: ROWS });
+  });
+
   it('saves a changed graph once 64 changes or 10 minutes have gathered, or on close; never an unchanged one', () => {
     const index = buildAndSave();
     expect(index.persist()).toEqual({ saved: 0, pending: 0, errors: [] });

@@ -34,6 +34,8 @@ interface Bucket {
   indexed: number;
   graph: Graph | null;
   deleted: Set<number>;
+  /** its stored rows are being loaded: it is built once they all are (building meanwhile only slows the load) */
+  hydrating: boolean;
   /** a graph loaded from disk whose rows are not all matched with stored vectors yet: entry id → row */
   unmatched: Map<string, number> | null;
   /** graph changes since its last save, and when the first of them happened */
@@ -78,7 +80,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
   };
   const isDue = (b: Bucket) => (b.failedAt === null || now() - b.failedAt >= SAVE_MAX_AGE_MS)
     && (b.changes >= Math.max(SAVE_MIN_CHANGES, b.indexed * SAVE_CHANGED_SHARE) || now() - b.changedAt >= SAVE_MAX_AGE_MS);
-  const needsBuild = (b: Bucket) => (b.graph !== null || b.count >= minRows) && b.indexed < b.count;
+  const needsBuild = (b: Bucket) => !b.hydrating && (b.graph !== null || b.count >= minRows) && b.indexed < b.count;
 
   function grow(b: Bucket, rows: number) {
     if (rows * b.dim <= b.vectors.length) return;
@@ -111,7 +113,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     if (!b) {
       b = {
         key, scope, dim, ids: [], vectors: new Float32Array(dim * 16), count: 0, indexed: 0, graph: null,
-        deleted: new Set(), unmatched: null, changes: 0, changedAt: 0, failedAt: null,
+        deleted: new Set(), hydrating: false, unmatched: null, changes: 0, changedAt: 0, failedAt: null,
       };
       buckets.set(key, b);
       if (hydrating) adopt(b);
@@ -189,6 +191,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     add(key: string, id: string, vector: Float32Array, scope: GraphScope | null = null, hydrating = false) {
       if (where.has(id)) this.remove(id);
       const b = bucketOf(key, vector.length, scope, hydrating);
+      if (hydrating && b.scope) b.hydrating = true;
       if (vector.length !== b.dim) throw new Error(`vector of ${vector.length} dims for a bucket of ${b.dim}`);
       const saved = b.unmatched?.get(id);
       if (saved !== undefined) {
@@ -230,6 +233,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     settle(scope: GraphScope, embedders: string[] = []) {
       const same = (s: GraphScope | null) => s?.project === scope.project && s.embedder === scope.embedder;
       for (const b of [...buckets.values()]) {
+        if (same(b.scope)) b.hydrating = false;
         if (!same(b.scope) || !b.unmatched) continue;
         for (const row of b.unmatched.values()) b.graph!.markDelete(row);
         changed(b, b.unmatched.size);
