@@ -11,6 +11,7 @@ export const ADMIN_ROUTES = {
   projectUsage: (slug: string) => `${ADMIN_PREFIX}/projects/${encodeURIComponent(slug)}/usage`,
   cacheEntries: `${ADMIN_PREFIX}/cache/entries`,
   cacheEntry: (id: string) => `${ADMIN_PREFIX}/cache/entries/${encodeURIComponent(id)}`,
+  cacheEntryHits: (id: string) => `${ADMIN_PREFIX}/cache/entries/${encodeURIComponent(id)}/hits`,
   cacheEntryWrong: (id: string) => `${ADMIN_PREFIX}/cache/entries/${encodeURIComponent(id)}/wrong`,
   semantic: `${ADMIN_PREFIX}/semantic`,
   cacheInvalidate: `${ADMIN_PREFIX}/cache/invalidate`,

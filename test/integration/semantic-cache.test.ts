@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { describe, expect, it } from 'vitest';
-import type { CacheEntry, Project, SemanticStatus } from '../../shared/api/dto';
+import type { CacheEntry, CacheEntryHit, Project, SemanticStatus } from '../../shared/api/dto';
 import { useSharedGateway, type TestGateway } from '../support/start-gateway';
 import { fetchTrace } from '../support/wire';
 
@@ -39,7 +39,7 @@ describe('semantic cache', () => {
   it('turns on per project', async () => {
     const r = await t.admin<Project>('/admin/v1/projects', { method: 'POST', body: { slug: 'support', semantic: { enabled: true } } });
     expect(r.status).toBe(201);
-    expect(r.body.semantic).toEqual({ enabled: true, strictness: 'balanced', embedder: 'auto', allowModelDownload: false });
+    expect(r.body.semantic).toEqual({ enabled: true, strictness: 'balanced', embedder: 'auto', allowModelDownload: false, judge: null });
   });
 
   it('answers a paraphrased question from the cache, with the similarity and the matched entry in the trace', async () => {
@@ -103,6 +103,11 @@ describe('semantic cache', () => {
     const hit = await call(semantic, ask('Where do I download my invoices?'));
     expect(hit.layer).toBe('semantic');
     const trace = await fetchTrace(t, hit.traceId);
+    const hits = await t.admin<{ items: CacheEntryHit[] }>(`/admin/v1/cache/entries/${trace.cacheEntryId}/hits`);
+    expect(hits.body.items).toEqual([expect.objectContaining({
+      traceId: hit.traceId, layer: 'semantic', query: 'Where do I download my invoices?', similarity: trace.cacheSimilarity,
+      probability: trace.cacheMatch!.probability, threshold: trace.cacheMatch!.threshold,
+    })]);
     const wrong = await t.admin<{ minSimilarity: number }>(`/admin/v1/cache/entries/${trace.cacheEntryId}/wrong`, { method: 'POST', body: {} });
     expect(wrong.status).toBe(200);
     expect(wrong.body.minSimilarity).toBeGreaterThan(Number(hit.similarity));
@@ -132,5 +137,17 @@ describe('semantic cache', () => {
     const r = await t.admin<{ error: { param: string; message: string } }>('/admin/v1/projects/support', { method: 'PATCH', body: { semantic: { strictness: 'very' } } });
     expect(r.status).toBe(400);
     expect(r.body.error.param).toBe('semantic.strictness');
+  });
+
+  it('keeps the asking prompt out of the entry\'s hits when the project keeps no bodies', async () => {
+    await t.admin('/admin/v1/projects', { method: 'POST', body: { slug: 'private-support', keepBodies: false, semantic: { enabled: true } } });
+    const c = t.client({ project: 'private-support' });
+    await call(c, ask('How do I reset my password?'));
+    const hit = await call(c, ask('How can I reset my password?'));
+    expect(hit.layer).toBe('semantic');
+    const trace = await fetchTrace(t, hit.traceId);
+    const hits = await t.admin<{ items: CacheEntryHit[] }>(`/admin/v1/cache/entries/${trace.cacheEntryId}/hits`);
+    expect(hits.body.items).toEqual([expect.objectContaining({ traceId: hit.traceId, layer: 'semantic', query: null })]);
+    expect(JSON.stringify(trace)).not.toContain('How can I reset');
   });
 });

@@ -42,6 +42,7 @@ const ROUTES: Route[] = [
     }),
   },
   { method: 'GET', pattern: /^\/admin\/v1\/cache\/entries\/([^/]+)$/, handler: (m, { params }) => m.getCacheEntry(params[0]!) },
+  { method: 'GET', pattern: /^\/admin\/v1\/cache\/entries\/([^/]+)\/hits$/, handler: (m, { params, query: q }) => m.listCacheEntryHits(params[0]!, num(q, 'limit')) },
   { method: 'DELETE', pattern: /^\/admin\/v1\/cache\/entries\/([^/]+)$/, handler: (m, { params }) => m.deleteCacheEntry(params[0]!) },
   { method: 'GET', pattern: /^\/admin\/v1\/semantic$/, handler: (m) => m.semanticStatus() },
   { method: 'POST', pattern: /^\/admin\/v1\/cache\/entries\/([^/]+)\/wrong$/, handler: (m, { params, body }) => m.reportWrongHit(params[0]!, body as { similarity?: number } | null) },

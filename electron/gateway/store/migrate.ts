@@ -4,9 +4,10 @@ import { sql as budgets } from './migrations/0002-budgets';
 import { sql as semantic } from './migrations/0003-semantic';
 import { sql as routing } from './migrations/0004-routing';
 import { sql as bodies } from './migrations/0005-bodies';
+import { sql as entryHits } from './migrations/0006-entry-hits';
 
 /** Ordered; index + 1 is the schema version recorded in PRAGMA user_version. */
-const MIGRATIONS: readonly string[] = [init, budgets, semantic, routing, bodies];
+const MIGRATIONS: readonly string[] = [init, budgets, semantic, routing, bodies, entryHits];
 
 export function migrate(db: Database.Database): number {
   const current = db.pragma('user_version', { simple: true }) as number;

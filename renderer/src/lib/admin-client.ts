@@ -3,6 +3,7 @@ import type {
   AliasPut,
   CacheEntry,
   CacheEntryDetail,
+  CacheEntryHit,
   CacheInvalidate,
   GatewaySettings,
   Health,
@@ -169,6 +170,10 @@ export function createAdminClient(options: AdminClientOptions = {}) {
       getJson<Page<CacheEntry>>(`${ADMIN_ROUTES.cacheEntries}${toQueryString(query)}`, signal),
 
     getCacheEntry: (id: string, signal?: AbortSignal) => getJson<CacheEntryDetail>(ADMIN_ROUTES.cacheEntry(id), signal),
+
+    /** the requests an entry answered, newest first */
+    listCacheEntryHits: (id: string, signal?: AbortSignal) =>
+      getJson<{ items: CacheEntryHit[] }>(ADMIN_ROUTES.cacheEntryHits(id), signal),
 
     /** a semantic hit answered the wrong question: the gateway tightens that entry's threshold */
     reportWrongHit: (entryId: string, similarity?: number) =>

@@ -24,6 +24,21 @@ export interface CacheEntryDetail extends CacheEntry {
   semantic?: SemanticEntryInfo | null;
 }
 
+/** GET /admin/v1/cache/entries/:id/hits: one request this entry answered */
+export interface CacheEntryHit {
+  traceId: string;
+  ts: number;
+  layer: CacheLayer | null;
+  /** semantic hits: how close the asking prompt was, and what the verifier made of it */
+  similarity: number | null;
+  probability: number | null;
+  threshold: number | null;
+  /** the asking prompt of a semantic hit; null when its project keeps no bodies (or for exact hits: the entry's own) */
+  query: string | null;
+  user: string | null;
+  feature: string | null;
+}
+
 /** GET /admin/v1/semantic: whether the embedder runs, and the verifier's shipped numbers */
 export interface SemanticStatus {
   /** false until a project with semantic caching on needs it: no model is loaded before */
@@ -31,6 +46,22 @@ export interface SemanticStatus {
   embedders: string[];
   indexedEntries: number;
   verifier: { embedder: string; trainedAt: string; thresholds: Record<SemanticStrictness, number>; heldOut: unknown };
+  /** the worker's vector index (null before it starts): rows, live rows in HNSW graphs, and what graph persistence did */
+  index?: SemanticIndexStats | null;
+}
+
+export interface SemanticIndexStats {
+  rows: number;
+  /** live rows the HNSW graphs hold; the rest are scanned */
+  indexed: number;
+  buckets: number;
+  /** since the worker started: rows inserted into graphs (built), graphs and rows loaded from disk, graphs saved,
+   *  loaded graphs dropped because they disagreed with the stored vectors */
+  graphInserts: number;
+  graphsLoaded: number;
+  rowsLoaded: number;
+  graphsSaved: number;
+  graphsDiscarded: number;
 }
 
 export interface SemanticEntryInfo {

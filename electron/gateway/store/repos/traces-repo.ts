@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { CacheLayer, CacheStatus, Endpoint, Page, RoutingDecision, SemanticMatch, StageTiming, Trace, TraceAttempt, TraceDetail } from '../../../../shared/api/dto';
+import type { CacheEntryHit, CacheLayer, CacheStatus, Endpoint, Page, RoutingDecision, SemanticMatch, StageTiming, Trace, TraceAttempt, TraceDetail } from '../../../../shared/api/dto';
 import type { TraceQuery } from '../../../../shared/api/routes';
 
 export interface TraceBodies {
@@ -69,6 +69,8 @@ export function createTracesRepo(db: Database.Database) {
     response_body, streamed_text) VALUES (?, ?, ?, ?, ?, ?)`);
   const selectOne = db.prepare('SELECT * FROM traces WHERE id = ?');
   const selectBodies = db.prepare('SELECT * FROM trace_bodies WHERE trace_id = ?');
+  const selectHits = db.prepare(`SELECT id, ts, cache_layer, cache_similarity, cache_match_json, user, feature FROM traces
+    WHERE cache_entry_id = ? AND cache = 'hit' ORDER BY seq DESC LIMIT ?`);
   const deleteOldChunk = db.prepare('DELETE FROM traces WHERE seq IN (SELECT seq FROM traces WHERE ts < ? ORDER BY seq LIMIT ?)');
 
   return {
@@ -109,6 +111,19 @@ export function createTracesRepo(db: Database.Database) {
       const more = rows.length > limit;
       const page = more ? rows.slice(0, limit) : rows;
       return { items: page.map(toTrace), nextCursor: more ? String(page[page.length - 1]!.seq) : null };
+    },
+
+    /** the requests a cache entry answered, newest first */
+    listHitsOf(entryId: string, limit: number): CacheEntryHit[] {
+      const rows = selectHits.all(entryId, limit) as Array<Pick<Row, 'id' | 'ts' | 'cache_layer' | 'cache_similarity' | 'cache_match_json' | 'user' | 'feature'>>;
+      return rows.map((r) => {
+        const match = r.cache_match_json ? JSON.parse(r.cache_match_json) as SemanticMatch : null;
+        return {
+          traceId: r.id, ts: r.ts, layer: r.cache_layer as CacheLayer | null, similarity: r.cache_similarity,
+          probability: match?.probability ?? null, threshold: match?.threshold ?? null, query: match?.query ?? null,
+          user: r.user, feature: r.feature,
+        };
+      });
     },
 
     /** deletes at most `limit` traces older than `before` (bodies go with them); returns how many went */

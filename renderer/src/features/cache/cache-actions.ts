@@ -28,14 +28,15 @@ export async function loadCacheEntries(append = false, store: AppStore = useAppS
   }
 }
 
-export async function inspectCacheEntry(id: string, store: AppStore = useAppStore, client: AdminClient = getAdminClient()) {
+/** Loads an entry and the requests it answered; `quiet` keeps the shown entry while refreshing it. */
+export async function inspectCacheEntry(id: string, store: AppStore = useAppStore, client: AdminClient = getAdminClient(), quiet = false) {
   inspectRequest?.abort();
   const request = new AbortController();
   inspectRequest = request;
-  store.getState().setCacheInspect({ state: 'loading', id });
+  if (!quiet) store.getState().setCacheInspect({ state: 'loading', id });
   try {
-    const entry = await client.getCacheEntry(id, request.signal);
-    if (!request.signal.aborted) store.getState().setCacheInspect({ state: 'loaded', id, entry });
+    const [entry, hits] = await Promise.all([client.getCacheEntry(id, request.signal), client.listCacheEntryHits(id, request.signal)]);
+    if (!request.signal.aborted) store.getState().setCacheInspect({ state: 'loaded', id, entry, hits: hits.items });
   } catch (error) {
     if (isAbort(error) || request.signal.aborted) return;
     store.getState().setCacheInspect({ state: 'error', id, error: describeError(error) });
@@ -71,4 +72,10 @@ export async function invalidateSimilar(
   const { removed } = await client.invalidateCache({ project, similarTo: text, minSimilarity, dryRun });
   if (!dryRun) await loadCacheEntries(false, store, client);
   return removed;
+}
+
+/** A semantic hit answered the wrong question: tighten its entry, then show the entry as it now is. */
+export async function reportWrongEntryHit(entryId: string, similarity: number | null, store: AppStore = useAppStore, client: AdminClient = getAdminClient()) {
+  await client.reportWrongHit(entryId, similarity ?? undefined);
+  await inspectCacheEntry(entryId, store, client, true);
 }

@@ -191,7 +191,10 @@ function EntryRow({ entry: e, isChecked, isFocused, onToggle, onFocus }: {
       <td className="check" onClick={(ev) => ev.stopPropagation()}>
         <input type="checkbox" checked={isChecked} onChange={() => onToggle(e.id)} aria-label={`Select entry ${e.prompt.slice(0, 40)}`} />
       </td>
-      <td className="ellipsis prompt-cell" title={e.prompt}>{e.prompt || <span className="dim">(no text)</span>}</td>
+      <td className="ellipsis prompt-cell" title={e.prompt}>
+        {e.layer === 'semantic' && <span className="badge layer-semantic" title="semantic entry: also answers prompts that mean the same">≈</span>}{' '}
+        {e.prompt || <span className="dim">(no text)</span>}
+      </td>
       <td>{e.project}</td>
       <td className="mono">{e.model}</td>
       <td><span className={`badge ${e.layer === 'semantic' ? 'cache-hit layer-semantic' : ''}`}>{e.layer}</span></td>

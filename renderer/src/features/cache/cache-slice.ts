@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { CacheEntry, CacheEntryDetail, CacheInvalidate, Page } from '../../../../shared/api/dto';
+import type { CacheEntry, CacheEntryDetail, CacheEntryHit, CacheInvalidate, Page } from '../../../../shared/api/dto';
 import type { CacheEntryQuery } from '../../../../shared/api/routes';
 import type { AppState } from '../../store';
 import type { LoadState } from '../projects/projects-slice';
@@ -20,7 +20,7 @@ export interface CacheFilters {
 export type EntryLoad =
   | { state: 'idle' }
   | { state: 'loading'; id: string }
-  | { state: 'loaded'; id: string; entry: CacheEntryDetail }
+  | { state: 'loaded'; id: string; entry: CacheEntryDetail; hits: CacheEntryHit[] }
   | { state: 'error'; id: string; error: string };
 
 export interface CacheSlice {

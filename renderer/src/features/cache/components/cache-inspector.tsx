@@ -3,6 +3,7 @@ import { JsonView } from '../../../components/json-view';
 import { formatDateTime } from '../../../lib/format';
 import { useAppStore } from '../../../store';
 import { cacheSelectors } from '../cache-slice';
+import { EntryHits, SemanticEntryView } from './entry-hits';
 
 export function CacheInspector({ onClose, onInvalidate }: { onClose(): void; onInvalidate(id: string): void }) {
   const load = useAppStore(cacheSelectors.inspect);
@@ -33,9 +34,14 @@ export function CacheInspector({ onClose, onInvalidate }: { onClose(): void; onI
                   <tr><th>Created</th><td>{formatDateTime(load.entry.createdAt)}</td></tr>
                   <tr><th>Expires</th><td>{load.entry.expiresAt === null ? 'never' : formatDateTime(load.entry.expiresAt)}</td></tr>
                   {load.entry.tags.length > 0 && <tr><th>Tags</th><td>{load.entry.tags.map((t) => <span key={t} className="chip">#{t}</span>)}</td></tr>}
-                  <tr><th>Id</th><td className="mono dim small">{load.entry.id}</td></tr>
+                  <tr><th>Id</th><td className="mono dim small" data-testid="entry-id">{load.entry.id}</td></tr>
                 </tbody>
               </table>
+            </section>
+            {load.entry.semantic && <section className="detail-section"><h3>Semantic</h3><SemanticEntryView info={load.entry.semantic} /></section>}
+            <section className="detail-section">
+              <h3>Answered <span className="dim">({load.hits.length}{load.hits.length >= 50 ? '+' : ''})</span></h3>
+              <EntryHits entry={load.entry} hits={load.hits} />
             </section>
             <section className="detail-section"><h3>Request</h3><JsonView value={load.entry.request} label="Cached request" /></section>
             <section className="detail-section"><h3>Answer</h3><JsonView value={load.entry.response} label="Cached answer" /></section>
