@@ -16,6 +16,8 @@ export const HEADERS = {
   CACHE_LAYER: 'x-tollgate-cache-layer',
   CACHE_REASON: 'x-tollgate-cache-reason',
   SIMILARITY: 'x-tollgate-similarity',
+  /** a borderline semantic candidate went to the project's LLM judge: yes (a hit), no, error, timeout, budget */
+  CACHE_JUDGE: 'x-tollgate-cache-judge',
   PROVIDER: 'x-tollgate-provider',
   DOWNGRADED_FROM: 'x-tollgate-downgraded-from',
   BUDGET_RESETS_AT: 'x-tollgate-budget-resets-at',

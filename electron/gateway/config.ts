@@ -2,6 +2,7 @@ import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
 import type { SecretStore } from './providers/secret-store';
 import type { RoutingOptions } from './routing/router';
+import type { LlmJudgeOptions } from './semantic/llm-judge';
 
 /** What a caller (CLI, desktop shell, tests) gives createGateway. */
 export interface GatewayOptions {
@@ -52,6 +53,10 @@ export interface GatewayOptions {
   modelHost?: string;
   /** retries, backoff, circuit breaker (defaults: 2 retries from 250 ms, 3 failures open a target for 30 s) */
   routing?: RoutingOptions;
+  /** the semantic cache's LLM judge: its timeout (default 3 s) and how many verdicts it remembers */
+  semanticJudge?: LlmJudgeOptions;
+  /** semantic HNSW graphs: rows before a bucket gets one (default 4,096), save delay after a change (default 30 s) */
+  semanticIndex?: { minRows?: number; saveDelayMs?: number };
   /** process env to read defaults from (tests pass their own) */
   env?: NodeJS.ProcessEnv;
 }

@@ -34,6 +34,7 @@ import { createTracesRepo } from './store/repos/traces-repo';
 import { createRetention } from './store/retention';
 import { createSemanticRepo } from './store/repos/semantic-repo';
 import { createSemanticCache } from './semantic/semantic-cache';
+import { createLlmJudge } from './semantic/llm-judge';
 
 export type { GatewayOptions, GatewayDiagnostics };
 export type { SecretStore } from './providers/secret-store';
@@ -124,11 +125,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     semantic: createSemanticCache({
       store, repo: createSemanticRepo(store.db), exactCache, providers, events, log, dataDir: options.dataDir,
       modelDirs: options.modelDirs ?? [BUNDLED_MODELS_DIR, join(options.dataDir, 'models')], modelHost: options.modelHost,
-      verifierFile: VERIFIER_FILE,
+      verifierFile: VERIFIER_FILE, index: options.semanticIndex,
     }),
     metrics,
     budgets: createBudgets({ store, events, now, defaultTimeZone: resolveTimeZone(options.timeZone ?? env.TOLLGATE_TIME_ZONE) }),
     limits: createRateLimiter(now),
+    judge: createLlmJudge(options.semanticJudge),
   };
 
   const startedAt = now();
@@ -197,7 +199,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         throw err;
       }
       const sweepOld = () => {
-        deps.exactCache.sweepExpired();
+        if (deps.exactCache.sweepExpired() > 0) deps.semantic.forgetRemoved();
         void retention.sweep();
       };
       sweepOld();

@@ -6,6 +6,8 @@
 //   --shared    all `a`s share one namespace, so a `b` may also hit another pair's `a`; such a hit counts as
 //               false even when that other `a` says the same (datasets like PAWS reuse sentences across pairs)
 //   --held-out  only the pairs of the verifier's held-out split (the numbers that were not trained on)
+//   --judge-band B  also count the misses an LLM judge with this band would be asked about (no judge is called):
+//               borderline pairs by label, and the recall a judge that is always right would reach
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,8 +29,11 @@ import { isHeldOut, readPairs } from './pairs';
 const { values: args } = parseArgs({ options: {
   pairs: { type: 'string', multiple: true }, strictness: { type: 'string', default: 'balanced' },
   embedder: { type: 'string', default: 'auto' }, shared: { type: 'boolean', default: false },
-  'held-out': { type: 'boolean', default: false }, limit: { type: 'string' }, show: { type: 'boolean', default: false },
+  'held-out': { type: 'boolean', default: false }, limit: { type: 'string' }, 'judge-band': { type: 'string' },
+  show: { type: 'boolean', default: false },
 } });
+const judgeBand = args['judge-band'] === undefined ? null : Number(args['judge-band']);
+if (judgeBand !== null && !(judgeBand > 0 && judgeBand <= 0.5)) throw new Error('--judge-band must be a number above 0 and at most 0.5');
 if (!args.pairs?.length) {
   console.error('usage: npm run eval:semantic -- --pairs FILE.jsonl [--pairs MORE.jsonl] [--strictness strict|balanced|loose] [--embedder auto|use-lite|transformers:<model>|provider:<model>] [--shared] [--held-out] [--show]');
   process.exit(2);
@@ -47,7 +52,10 @@ const exactCache = createExactCache(store, cacheRepo, Date.now);
 const events = createEventHub();
 const providers = createProviderSettings({ dataDir, settings: createSettingsRepo(store.db), env: process.env });
 const semantic = createSemanticCache({ store, repo: createSemanticRepo(store.db), exactCache, providers, events, log, dataDir });
-const settings: SemanticSettings = { enabled: true, strictness: args.strictness as SemanticStrictness, embedder: args.embedder!, allowModelDownload: false };
+const settings: SemanticSettings = {
+  enabled: true, strictness: args.strictness as SemanticStrictness, embedder: args.embedder!, allowModelDownload: false,
+  judge: judgeBand === null ? null : { model: 'eval (counted, never called)', band: judgeBand },
+};
 const project = 'eval';
 const namespaceOf = (i: number) => (args.shared ? 'eval:v1' : `eval:${i}`);
 const bodyOf = (text: string) => ({ model: 'eval-model', messages: [{ role: 'user', content: text }], temperature: 0 });
@@ -69,6 +77,8 @@ for (const [i, p] of pairs.entries()) {
 }
 // 2. look up every `b`
 let tp = 0; let hitsOnDifferent = 0; let wrongEntry = 0; let positives = 0; let negatives = 0;
+/** misses a judge would have been asked about, by label (its own `a` only) */
+let borderlineSame = 0; let borderlineDifferent = 0;
 for (const [i, p] of pairs.entries()) {
   if (p.same) positives++; else negatives++;
   const namespace = namespaceOf(i);
@@ -76,6 +86,9 @@ for (const [i, p] of pairs.entries()) {
   // an identical prompt is the exact layer's hit, which answers before the semantic layer is asked
   const exact = exactCache.get(buildCacheKey(namespace, 'chat.completions', body));
   const r = exact ? null : await semantic.lookup({ project, settings, namespace, endpoint: 'chat.completions', body });
+  if (r && !r.hit && r.borderline?.match.prompt === p.a) {
+    if (p.same) borderlineSame++; else borderlineDifferent++;
+  }
   const matched = exact ? exact.prompt : r?.hit ? r.match.prompt : null;
   if (args.show) {
     const why = exact ? 'exact' : r?.hit ? `similarity ${r.match.similarity.toFixed(3)}, verifier ${r.match.probability.toFixed(3)} ≥ ${r.match.threshold}` : r?.reason;
@@ -101,5 +114,12 @@ const result = {
   precision: round(tp + falseHits ? tp / (tp + falseHits) : 1), recall: round(positives ? tp / positives : 0),
   hitRate: round(positives ? tp / positives : 0), falseHitRate: round(negatives ? hitsOnDifferent / negatives : 0),
   pairsPerSec: round(pairs.length / seconds),
+  ...(judgeBand === null ? {} : {
+    judge: {
+      band: judgeBand, borderlineSame, borderlineDifferent,
+      askedPerLookup: round((borderlineSame + borderlineDifferent) / pairs.length),
+      recallIfAlwaysRight: round(positives ? (tp + borderlineSame) / positives : 0),
+    },
+  }),
 };
 console.log(JSON.stringify(result));

@@ -39,7 +39,7 @@ describe('semantic cache', () => {
   it('turns on per project', async () => {
     const r = await t.admin<Project>('/admin/v1/projects', { method: 'POST', body: { slug: 'support', semantic: { enabled: true } } });
     expect(r.status).toBe(201);
-    expect(r.body.semantic).toEqual({ enabled: true, strictness: 'balanced', embedder: 'auto', allowModelDownload: false });
+    expect(r.body.semantic).toEqual({ enabled: true, strictness: 'balanced', embedder: 'auto', allowModelDownload: false, judge: null });
   });
 
   it('answers a paraphrased question from the cache, with the similarity and the matched entry in the trace', async () => {

@@ -2,4 +2,4 @@
 // The implementation lives in ./mock-upstream/; this file is the stable import path.
 export { startMockUpstream } from './mock-upstream/server.js';
 export { mockEmbedding, EMBEDDING_DIMS } from './mock-upstream/embeddings.js';
-export type { MockUpstream, MockUpstreamOptions, RecordedCall } from './mock-upstream/types.js';
+export type { MockFault, MockReply, MockUpstream, MockUpstreamOptions, RecordedCall } from './mock-upstream/types.js';

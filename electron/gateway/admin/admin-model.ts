@@ -9,6 +9,7 @@ import type { Retention } from '../store/retention';
 import { checkBudgetPatch, checkLimitsPatch } from '../budget/validate';
 import { createDashboardModel } from './dashboard-model';
 import { createRoutingAdmin } from './routing-admin';
+import { checkJudgeSettings } from '../semantic/check-judge';
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const POLICIES = new Set<CachePolicy>(['deterministic', 'always', 'off']);
@@ -54,6 +55,7 @@ function checkProjectFields(p: ProjectPatch) {
     if (s.embedder !== undefined && (typeof s.embedder !== 'string' || !EMBEDDER.test(s.embedder))) {
       throw badRequest('semantic.embedder must be auto, use-lite, transformers:<model> (e.g. transformers:Xenova/all-MiniLM-L6-v2) or provider:<model> (e.g. provider:text-embedding-3-small).', 'semantic.embedder');
     }
+    checkJudgeSettings(s.judge);
   }
 }
 
@@ -166,6 +168,7 @@ export function createAdminModel(deps: PipelineDeps, { info, ownPorts, retention
       if (f.similarTo !== undefined) return invalidateSimilar(f);
       const removed = deps.exactCache.invalidate(f);
       if (!f.dryRun) deps.events.publish({ type: 'cache', action: 'invalidated', removed });
+      if (!f.dryRun && removed > 0) deps.semantic.forgetRemoved();
       return { removed, dryRun: f.dryRun === true };
     },
     semanticStatus: () => deps.semantic.status(),

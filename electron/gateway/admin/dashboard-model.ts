@@ -75,6 +75,7 @@ export function createDashboardModel(deps: PipelineDeps) {
       if (ids.length > MAX_BULK_IDS) throw badRequest(`At most ${MAX_BULK_IDS} ids per call; invalidate by filter for more.`, 'ids');
       let removed = 0;
       for (const id of new Set(ids as string[])) removed += deps.exactCache.remove(id);
+      deps.semantic.forget(ids as string[]);
       if (removed > 0) deps.events.publish({ type: 'cache', action: 'invalidated', removed });
       return { removed };
     },

@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../spawn-worker';
 import type { Neighbour } from '../semantic/vector-index';
 import type { ModelProgress } from './transformers-embedder';
-import type { WorkerMessage, WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol';
+import type { IndexScope, WorkerMessage, WorkerReply, WorkerRequest, WorkerSetup } from './worker-protocol';
 
 function spawnEmbedWorker(setup: WorkerSetup): Worker {
   return spawnWorker(new URL('./embed-worker.js', import.meta.url), new URL('./embed-worker.ts', import.meta.url), setup);
@@ -21,7 +21,7 @@ export function createEmbedWorkerClient(setup: WorkerSetup, onProgress: (p: Mode
     const w = spawnEmbedWorker(setup);
     w.unref();
     w.on('message', (m: WorkerMessage) => {
-      if (m.seq === null) return onProgress(m.progress);
+      if (m.seq === null) return 'progress' in m ? onProgress(m.progress) : onError(new Error(m.problem));
       const p = pending.get(m.seq);
       if (!p) return;
       pending.delete(m.seq);
@@ -55,7 +55,13 @@ export function createEmbedWorkerClient(setup: WorkerSetup, onProgress: (p: Mode
     get started() { return worker !== null; },
     load: (spec: string, allowDownload: boolean) => call<'load'>({ op: 'load', spec, allowDownload }),
     async embed(embedder: string, texts: string[]) { return (await call<'embed'>({ op: 'embed', embedder, texts })).vectors; },
-    add: (items: Array<{ bucket: string; id: string; vector: Float32Array }>) => call<'ack'>({ op: 'add', items }),
+    /** `hydrating`: a scope's stored rows, so a saved graph of their bucket may be loaded; then `settle(scope)` */
+    add: (items: Array<{ bucket: string; id: string; vector: Float32Array }>, scope?: IndexScope, hydrating = false) =>
+      call<'ack'>({ op: 'add', items, scope, hydrating }),
+    /** `embedders`: those the project still has stored vectors of; saved graphs of others are removed */
+    settle: (scope: IndexScope, embedders: string[] = []) => call<'ack'>({ op: 'settle', scope, embedders }),
+    /** saves every changed graph now (close does this too) */
+    persist: () => call<'persist'>({ op: 'persist' }),
     remove: (ids: string[]) => call<'ack'>({ op: 'remove', ids }),
     async search(bucket: string, vector: Float32Array, k: number): Promise<Neighbour[]> {
       return (await call<'search'>({ op: 'search', bucket, vector, k })).neighbours;

@@ -1,6 +1,7 @@
 // The embed worker: embedders and the vector index live here, off the gateway's event loop.
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
+import { createGraphFiles } from '../semantic/graph-files';
 import { createVectorIndex } from '../semantic/vector-index';
 import type { Embedder } from './embedder';
 import { DEFAULT_TRANSFORMERS_MODEL, findLocalModel, loadTransformersEmbedder } from './transformers-embedder';
@@ -10,7 +11,30 @@ import type { WorkerMessage, WorkerReply, WorkerRequest, WorkerSetup } from './w
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
 const embedders = new Map<string, Promise<Embedder>>();
-const index = createVectorIndex();
+/** how often changed graphs are checked for a save (the index decides which are due) */
+const SAVE_CHECK_MS = 30_000;
+let saveTimer: NodeJS.Timeout | null = null;
+const index = createVectorIndex({
+  minRows: setup.hnswMinRows,
+  files: setup.indexDir ? createGraphFiles(setup.indexDir) : null,
+  onChange: scheduleSave,
+});
+
+function scheduleSave() {
+  if (saveTimer) return;
+  saveTimer = setTimeout(() => {
+    saveTimer = null;
+    queue = queue.then(() => { if (persist(false).pending > 0) scheduleSave(); });
+  }, setup.indexSaveDelayMs ?? SAVE_CHECK_MS);
+  saveTimer.unref();
+}
+
+function persist(all: boolean) {
+  const r = index.persist(all);
+  // a failed save is retried later; it only costs a rebuild after a restart
+  for (const error of r.errors) post({ seq: null, problem: `saving a semantic index graph failed: ${error}` });
+  return r;
+}
 
 const post = (m: WorkerMessage) => port.postMessage(m);
 
@@ -51,8 +75,13 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
     case 'embed':
       return { op: 'embed', vectors: await (await embedderById(req.embedder)).embed(req.texts) };
     case 'add':
-      for (const it of req.items) index.add(it.bucket, it.id, it.vector);
+      for (const it of req.items) index.add(it.bucket, it.id, it.vector, req.scope ?? null, req.hydrating === true);
       return { op: 'ack' };
+    case 'settle':
+      index.settle(req.scope, req.embedders);
+      return { op: 'ack' };
+    case 'persist':
+      return { op: 'persist', ...persist(true) };
     case 'remove':
       for (const id of req.ids) index.remove(id);
       return { op: 'ack' };
@@ -69,6 +98,9 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
     case 'stats':
       return { op: 'stats', ...index.stats() };
     case 'close':
+      if (saveTimer) clearTimeout(saveTimer);
+      saveTimer = null;
+      persist(true);
       for (const e of embedders.values()) await (await e.catch(() => null))?.close?.();
       index.clear();
       return { op: 'ack' };

@@ -1,3 +1,4 @@
+import type { SemanticIndexStats } from '../../../shared/api/dto';
 import type { Neighbour } from '../semantic/vector-index';
 import type { ModelProgress } from './transformers-embedder';
 
@@ -11,12 +12,23 @@ export interface WorkerSetup {
   downloadDir: string;
   /** the model hub downloads come from (default https://huggingface.co/) */
   modelHost?: string;
+  /** where HNSW graphs are saved (<dataDir>/semantic-index); absent = graphs are not persisted */
+  indexDir?: string;
+  /** rows a bucket needs before it gets a graph (default 4,096; tests lower it) */
+  hnswMinRows?: number;
+  /** how often changed graphs are checked for a save (default 30 s); they are always saved on close */
+  indexSaveDelayMs?: number;
 }
+
+/** whose vectors an add carries: where their bucket's graph is saved */
+export interface IndexScope { project: string; embedder: string }
 
 export type WorkerRequest =
   | { op: 'load'; spec: LocalEmbedderSpec; allowDownload: boolean }
   | { op: 'embed'; embedder: string; texts: string[] }
-  | { op: 'add'; items: Array<{ bucket: string; id: string; vector: Float32Array }> }
+  | { op: 'add'; items: Array<{ bucket: string; id: string; vector: Float32Array }>; scope?: IndexScope; hydrating?: boolean }
+  | { op: 'settle'; scope: IndexScope; embedders: string[] }
+  | { op: 'persist' }
   | { op: 'remove'; ids: string[] }
   | { op: 'search'; bucket: string; vector: Float32Array; k: number }
   | { op: 'embed-search'; embedder: string; bucket: string; text: string; k: number }
@@ -28,10 +40,14 @@ export type WorkerReply =
   | { op: 'embed'; vectors: Float32Array[] }
   | { op: 'search'; neighbours: Neighbour[] }
   | { op: 'embed-search'; vector: Float32Array; neighbours: Neighbour[]; embedMs: number; searchMs: number }
-  | { op: 'stats'; rows: number; indexed: number; buckets: number }
+  | { op: 'stats' } & IndexStats
+  | { op: 'persist'; saved: number; pending: number; errors: string[] }
   | { op: 'ack' };
+
+export type IndexStats = SemanticIndexStats;
 
 export type WorkerMessage =
   | { seq: number; ok: true; reply: WorkerReply }
   | { seq: number; ok: false; error: string }
-  | { seq: null; progress: ModelProgress };
+  | { seq: null; progress: ModelProgress }
+  | { seq: null; problem: string };

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CacheLayer, CacheStatus, Endpoint, RoutingDecision, SemanticMatch, StageTiming, TraceAttempt } from '../../../shared/api/dto';
+import type { CacheLayer, CacheStatus, Endpoint, JudgeOutcome, RoutingDecision, SemanticMatch, StageTiming, TraceAttempt } from '../../../shared/api/dto';
 import type { CacheDirective } from '../../../shared/headers';
 import type { ModelPrice, Usage } from '../cost/pricing';
 import type { ProviderConfig } from '../providers/provider-settings';
@@ -69,6 +69,8 @@ export interface RequestContext {
     similarity: number | null;
     match: SemanticMatch | null;
     semantic: PreparedLookup | null;
+    /** what the project's LLM judge said about a borderline candidate (its spend is already in the budget ledger) */
+    judge: JudgeOutcome | null;
   };
   /** for the cache and the trace: the answer as one JSON object (streams are reassembled into it) */
   answer: Record<string, unknown> | null;

@@ -15,6 +15,7 @@ import type { MetricsCollector } from '../metrics/collector';
 import type { Budgets } from '../budget/budgets';
 import type { RateLimiter } from '../limits/rate-limiter';
 import type { SemanticCache } from '../semantic/semantic-cache';
+import type { LlmJudge } from '../semantic/llm-judge';
 import type { RequestContext } from './context';
 
 /** Everything stages share; built once by createGateway. */
@@ -45,6 +46,8 @@ export interface PipelineDeps {
   /** rate limits and concurrency per project and end-user */
   limits: RateLimiter;
   semantic: SemanticCache;
+  /** the semantic cache's LLM judge for borderline candidates (projects with semantic.judge set) */
+  judge: LlmJudge;
 }
 
 export interface Stage {

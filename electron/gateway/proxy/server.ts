@@ -43,7 +43,7 @@ function createContext(req: IncomingMessage, res: ServerResponse, deps: Pipeline
     id: newTraceId(), startedAt: deps.now(), t0: performance.now(), req, res, method: req.method ?? 'GET', path, endpoint,
     projectSlug: project, project: null, user: null, feature: null, tags: [], clientKey: null, rawBody: null, redactedRequest: null, body: null,
     stream: false, clientWantsUsage: false, modelRequested: null, modelUsed: null, provider: null, price: null,
-    cache: { status: 'bypass', layer: null, reason: null, directive: null, noStore: false, key: null, namespace: null, ttlSec: null, tags: [], hit: null, similarity: null, match: null, semantic: null },
+    cache: { status: 'bypass', layer: null, reason: null, directive: null, noStore: false, key: null, namespace: null, ttlSec: null, tags: [], hit: null, similarity: null, match: null, semantic: null, judge: null },
     answer: null, answerComplete: false, streamedText: null, upstreamStatus: null, responseHeaders: {}, usage: null,
     usageEstimated: false, costUsd: null, savedUsd: 0, ttfbMs: null, status: 0, error: null, reply: null,
     headersSent: false, stages: [], cancel: { aborted: false, onAbort: null }, clientGone: false,

@@ -14,14 +14,20 @@ import type { StoredEntry } from '../store/repos/cache-repo';
 import type { SemanticRepo } from '../store/repos/semantic-repo';
 import { buildSemanticContext } from './semantic-context';
 import { loadVerifierModel, type VerifierModel } from './verifier';
-import { CANDIDATES_PER_LOOKUP, verifyCandidates, type Candidate } from './verify-candidates';
+import { CANDIDATES_PER_LOOKUP, findBorderline, verifyCandidates, type Candidate, type Verdict } from './verify-candidates';
 
 /** The embedded prompt of a lookup, kept so a miss can be stored without embedding twice. */
-export interface PreparedLookup { contextKey: string; text: string; embedder: string; vector: Float32Array }
+export interface PreparedLookup { project: string; contextKey: string; text: string; embedder: string; vector: Float32Array }
 
 export type LookupResult =
   | { hit: true; entry: StoredEntry; match: SemanticMatch; prepared: PreparedLookup }
-  | { hit: false; reason: string; prepared: PreparedLookup | null };
+  | { hit: false; reason: string; prepared: PreparedLookup | null; borderline?: Borderline };
+
+/** A candidate just short of the threshold, for the project's LLM judge (only looked for when it has one). */
+export interface Borderline { entry: StoredEntry; match: SemanticMatch }
+
+/** how far below the strictness threshold a candidate may be to go to the judge, unless the project says */
+export const DEFAULT_JUDGE_BAND = 0.15;
 
 interface ActiveEmbedder { id: string; dim: number; embedSearch(bucket: string, text: string, k: number): Promise<{ vector: Float32Array; neighbours: Array<{ id: string; similarity: number }> }>; embed(texts: string[]): Promise<Float32Array[]> }
 
@@ -43,6 +49,8 @@ export interface SemanticCacheDeps {
   /** the learned verifier (default resources/semantic-verifier.json) */
   verifierFile?: string;
   verifier?: VerifierModel;
+  /** HNSW graphs: rows before a bucket gets one (default 4,096), delay of a save after a change (default 30 s) */
+  index?: { minRows?: number; saveDelayMs?: number };
 }
 
 const bucketOf = (embedder: string, contextKey: string) => `${embedder}|${contextKey}`;
@@ -54,7 +62,10 @@ const bucketOf = (embedder: string, contextKey: string) => `${embedder}|${contex
 export function createSemanticCache(deps: SemanticCacheDeps) {
   const downloadDir = join(deps.dataDir, 'models');
   const worker = createEmbedWorkerClient(
-    { modelDirs: deps.modelDirs ?? [RESOURCE_MODELS, downloadDir], downloadDir, modelHost: deps.modelHost },
+    {
+      modelDirs: deps.modelDirs ?? [RESOURCE_MODELS, downloadDir], downloadDir, modelHost: deps.modelHost,
+      indexDir: join(deps.dataDir, 'semantic-index'), hnswMinRows: deps.index?.minRows, indexSaveDelayMs: deps.index?.saveDelayMs,
+    },
     (progress) => deps.events.publish({ type: 'embedder', action: 'progress', ...progress }),
     (err) => deps.log.error('embed worker failed', { err }),
   );
@@ -62,7 +73,7 @@ export function createSemanticCache(deps: SemanticCacheDeps) {
   const embedders = new Map<string, Promise<ActiveEmbedder>>();
   /** what the main thread needs about each indexed entry: its prompt (for the verifier) and its bar */
   const meta = new Map<string, { text: string; minSimilarity: number | null; bucket: string }>();
-  const hydrated = new Set<string>();
+  const hydrated = new Map<string, Promise<void>>();
   const reembedding = new Set<string>();
 
   async function activate(settings: SemanticSettings): Promise<ActiveEmbedder> {
@@ -94,10 +105,19 @@ export function createSemanticCache(deps: SemanticCacheDeps) {
   }
 
   /** loads a project's stored vectors of this embedder into the index, once; others get re-embedded */
-  async function hydrate(project: string, embedder: ActiveEmbedder) {
+  function hydrate(project: string, embedder: ActiveEmbedder): Promise<void> {
     const key = `${project}|${embedder.id}`;
-    if (hydrated.has(key)) return;
-    hydrated.add(key);
+    // concurrent lookups wait for the same hydration rather than search a half-loaded index
+    let done = hydrated.get(key);
+    if (!done) {
+      done = loadStored(project, embedder);
+      hydrated.set(key, done);
+      done.catch(() => hydrated.delete(key));
+    }
+    return done;
+  }
+
+  async function loadStored(project: string, embedder: ActiveEmbedder) {
     deps.store.flush();
     const rows = deps.repo.listForProject(project, embedder.id);
     const items = rows.map((r) => {
@@ -105,7 +125,10 @@ export function createSemanticCache(deps: SemanticCacheDeps) {
       meta.set(r.entryId, { text: r.text, minSimilarity: r.minSimilarity, bucket });
       return { bucket, id: r.entryId, vector: r.vector! };
     });
-    for (let i = 0; i < items.length; i += 1000) await worker.add(items.slice(i, i + 1000));
+    // saved graphs of these buckets are loaded, matched against the stored rows, and only what they lack is built
+    const scope = { project, embedder: embedder.id };
+    for (let i = 0; i < items.length; i += 1000) await worker.add(items.slice(i, i + 1000), scope, true);
+    await worker.settle(scope, deps.repo.listEmbedders(project));
     void reembed(project, embedder);
   }
 
@@ -126,7 +149,7 @@ export function createSemanticCache(deps: SemanticCacheDeps) {
           deps.repo.setVector(r.entryId, embedder.id, vectors[i]!);
           meta.set(r.entryId, { text: r.text, minSimilarity: r.minSimilarity, bucket: items[i]!.bucket });
         }
-        await worker.add(items);
+        await worker.add(items, { project, embedder: embedder.id });
       }
     } catch (err) {
       deps.log.error('re-embedding failed', { project, err });
@@ -148,6 +171,7 @@ export function createSemanticCache(deps: SemanticCacheDeps) {
       const v = getVerifier();
       return {
         workerStarted: worker.started, embedders: [...new Set(loaded.filter((x): x is string => x !== null))], indexedEntries: meta.size,
+        index: worker.started ? await worker.stats().then(({ op: _op, ...stats }) => stats, () => null) : null,
         verifier: { embedder: v.embedder, trainedAt: v.trainedAt, thresholds: v.thresholds, heldOut: v.heldOut ?? null },
       };
     },
@@ -164,7 +188,7 @@ export function createSemanticCache(deps: SemanticCacheDeps) {
       await hydrate(input.project, embedder);
       const bucket = bucketOf(embedder.id, context.contextKey);
       const { vector, neighbours } = await embedder.embedSearch(bucket, context.text, CANDIDATES_PER_LOOKUP);
-      const prepared = { contextKey: context.contextKey, text: context.text, embedder: embedder.id, vector };
+      const prepared = { project: input.project, contextKey: context.contextKey, text: context.text, embedder: embedder.id, vector };
       const candidates: Candidate[] = [];
       const gone: string[] = [];
       for (const n of neighbours) {
@@ -176,27 +200,31 @@ export function createSemanticCache(deps: SemanticCacheDeps) {
       if (gone.length) this.forget(gone);
       const model = getVerifier();
       const verdict = verifyCandidates(model, input.settings.strictness, context.text, candidates);
+      const toMatch = (v: Verdict): SemanticMatch => ({
+        entryId: v.id, prompt: meta.get(v.id)!.text, similarity: v.similarity, probability: v.probability, threshold: v.threshold, embedder: embedder.id,
+      });
       if (!verdict) {
         const best = candidates[0];
-        return { hit: false, prepared, reason: best ? `nearest cached prompt (similarity ${best.similarity.toFixed(3)}) did not pass the verifier` : 'no similar cached prompt' };
+        const reason = best ? `nearest cached prompt (similarity ${best.similarity.toFixed(3)}) did not pass the verifier` : 'no similar cached prompt';
+        const judge = input.settings.judge;
+        const near = judge ? findBorderline(model, input.settings.strictness, context.text, candidates, judge.band ?? DEFAULT_JUDGE_BAND) : null;
+        const nearEntry = near ? deps.exactCache.get(near.id) : null;
+        return { hit: false, prepared, reason, ...(near && nearEntry ? { borderline: { entry: nearEntry, match: toMatch(near) } } : {}) };
       }
       const entry = deps.exactCache.get(verdict.id);
       if (!entry) {
         this.forget([verdict.id]);
         return { hit: false, prepared, reason: 'the matched entry expired' };
       }
-      const match: SemanticMatch = {
-        entryId: verdict.id, prompt: meta.get(verdict.id)!.text, similarity: verdict.similarity,
-        probability: verdict.probability, threshold: verdict.threshold, embedder: embedder.id,
-      };
-      return { hit: true, entry, match, prepared };
+      return { hit: true, entry, match: toMatch(verdict), prepared };
     },
 
     store(entryId: string, prepared: PreparedLookup) {
       const bucket = bucketOf(prepared.embedder, prepared.contextKey);
       meta.set(entryId, { text: prepared.text, minSimilarity: null, bucket });
-      deps.store.enqueue(() => deps.repo.insert({ entryId, ...prepared }));
-      void worker.add([{ bucket, id: entryId, vector: prepared.vector }]).catch((err) => deps.log.error('semantic index add failed', { err }));
+      const { project, ...row } = prepared;
+      deps.store.enqueue(() => deps.repo.insert({ entryId, ...row }));
+      void worker.add([{ bucket, id: entryId, vector: prepared.vector }], { project, embedder: prepared.embedder }).catch((err) => deps.log.error('semantic index add failed', { err }));
     },
 
     describe(entryId: string): SemanticEntryInfo | null {
@@ -231,6 +259,14 @@ export function createSemanticCache(deps: SemanticCacheDeps) {
       if (!rows.length) return [];
       const [query] = await embedder.embed([text]);
       return rows.filter((r) => dot(query!, r.vector!) >= minSimilarity).map((r) => r.entryId);
+    },
+
+    /** after entries were removed in bulk (invalidation by filter, expiry sweep): drops them from the index too */
+    forgetRemoved() {
+      if (!meta.size) return;
+      deps.store.flush();
+      const stored = deps.repo.listEntryIds();
+      this.forget([...meta.keys()].filter((id) => !stored.has(id)));
     },
 
     /** drops removed entries from the index */

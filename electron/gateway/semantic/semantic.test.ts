@@ -112,7 +112,7 @@ describe('vector index', () => {
 
   it('answers from an HNSW graph built in steps once a bucket is big, the unbuilt tail scanned', () => {
     const steps: Array<() => void> = [];
-    const index = createVectorIndex((fn) => steps.push(fn));
+    const index = createVectorIndex({ schedule: (fn) => steps.push(fn) });
     const n = 4200;
     for (let i = 0; i < n; i++) index.add('big', `e${i}`, vec(i + 10));
     // no step ran yet: every row is scanned

@@ -1,5 +1,6 @@
 import hnswlib from 'hnswlib-node';
 import { dot } from '../embed/normalize';
+import type { Graph, GraphFiles, GraphParams, GraphScope } from './graph-files';
 
 export interface Neighbour { id: string; similarity: number }
 
@@ -7,46 +8,143 @@ export interface Neighbour { id: string; similarity: number }
 export const HNSW_MIN_ROWS = 4096;
 /** HNSW insertions per background step: small enough that a lookup waiting behind one stays fast */
 const INDEX_STEP = 64;
+const PARAMS: GraphParams = { m: 16, efConstruction: 100, ef: 64 };
+/** rows of a loaded graph compared with their stored vectors: a model changed under the same embedder id shows here */
+const CHECKED_ROWS = 16;
+/**
+ * When a changed graph is saved (besides close): once its unsaved changes reach 1 % of its rows (at least 64), or
+ * its oldest unsaved change is 10 minutes old. A save writes the whole graph (~220 MB at 100k rows) and holds the
+ * worker meanwhile, so a few changes to a big graph wait rather than rewrite it.
+ */
+const SAVE_CHANGED_SHARE = 0.01;
+const SAVE_MIN_CHANGES = 64;
+const SAVE_MAX_AGE_MS = 10 * 60_000;
 
 interface Bucket {
+  key: string;
+  /** where its graph is saved; null = not persisted */
+  scope: GraphScope | null;
   dim: number;
-  ids: string[];
+  ids: Array<string | undefined>;
   vectors: Float32Array;
   count: number;
   /** rows [0, indexed) are in the graph; the tail is scanned */
   indexed: number;
-  graph: InstanceType<typeof hnswlib.HierarchicalNSW> | null;
+  graph: Graph | null;
   deleted: Set<number>;
+  /** a graph loaded from disk whose rows are not all matched with stored vectors yet: entry id → row */
+  unmatched: Map<string, number> | null;
+  /** graph changes since its last save, and when the first of them happened */
+  changes: number;
+  changedAt: number;
+  /** the last save failed then (disk full?): the next try waits SAVE_MAX_AGE_MS */
+  failedAt: number | null;
+}
+
+export interface VectorIndexOptions {
+  schedule?: (fn: () => void) => void;
+  /** rows a bucket needs before it gets a graph (default HNSW_MIN_ROWS; tests lower it) */
+  minRows?: number;
+  /** where graphs are saved and loaded; none = built in memory only */
+  files?: GraphFiles | null;
+  /** a graph changed: the owner calls persist() later, never on every insert */
+  onChange?: () => void;
+  now?: () => number;
 }
 
 /**
  * Vectors in memory, one bucket per (embedder, context key): a lookup only ever compares prompts that share
  * their whole context and their embedder. Small buckets are scanned; big ones get an HNSW graph
- * (hnswlib-node), built in small steps in the background so lookups never wait for a whole build.
+ * (hnswlib-node), built in small steps in the background so lookups never wait for a whole build. With `files`,
+ * graphs are saved and, when a bucket is hydrated again, loaded instead of rebuilt.
  */
-export function createVectorIndex(schedule: (fn: () => void) => void = (fn) => setImmediate(fn)) {
+export function createVectorIndex(options: VectorIndexOptions = {}) {
+  const schedule = options.schedule ?? ((fn: () => void) => setImmediate(fn));
+  const minRows = options.minRows ?? HNSW_MIN_ROWS;
+  const files = options.files ?? null;
   const buckets = new Map<string, Bucket>();
   const where = new Map<string, { bucket: string; row: number }>();
+  const counters = { graphInserts: 0, graphsLoaded: 0, rowsLoaded: 0, graphsSaved: 0, graphsDiscarded: 0 };
   let building = false;
 
-  function bucketOf(key: string, dim: number): Bucket {
+  const now = options.now ?? Date.now;
+  const changed = (b: Bucket, n = 1) => {
+    if (!b.scope || !files || n === 0) return;
+    if (b.changes === 0) b.changedAt = now();
+    b.changes += n;
+    options.onChange?.();
+  };
+  const isDue = (b: Bucket) => (b.failedAt === null || now() - b.failedAt >= SAVE_MAX_AGE_MS)
+    && (b.changes >= Math.max(SAVE_MIN_CHANGES, b.indexed * SAVE_CHANGED_SHARE) || now() - b.changedAt >= SAVE_MAX_AGE_MS);
+  const needsBuild = (b: Bucket) => (b.graph !== null || b.count >= minRows) && b.indexed < b.count;
+
+  function grow(b: Bucket, rows: number) {
+    if (rows * b.dim <= b.vectors.length) return;
+    const grown = new Float32Array(Math.max(rows * b.dim, b.vectors.length * 2));
+    grown.set(b.vectors);
+    b.vectors = grown;
+  }
+
+  /** a saved graph for a bucket being hydrated: its rows stay deleted until the stored rows match them */
+  function adopt(b: Bucket) {
+    if (!files || !b.scope) return;
+    const loaded = files.load(b.scope, b.key, b.dim);
+    if (!loaded) return;
+    const n = loaded.ids.length;
+    grow(b, n);
+    b.graph = loaded.graph;
+    b.count = n;
+    b.indexed = n;
+    b.unmatched = new Map();
+    for (let row = 0; row < n; row++) {
+      b.deleted.add(row);
+      const id = loaded.ids[row];
+      if (id) b.unmatched.set(id, row);
+    }
+    counters.graphsLoaded++;
+  }
+
+  function bucketOf(key: string, dim: number, scope: GraphScope | null, hydrating: boolean): Bucket {
     let b = buckets.get(key);
     if (!b) {
-      b = { dim, ids: [], vectors: new Float32Array(dim * 16), count: 0, indexed: 0, graph: null, deleted: new Set() };
+      b = {
+        key, scope, dim, ids: [], vectors: new Float32Array(dim * 16), count: 0, indexed: 0, graph: null,
+        deleted: new Set(), unmatched: null, changes: 0, changedAt: 0, failedAt: null,
+      };
       buckets.set(key, b);
+      if (hydrating) adopt(b);
     }
+    b.scope ??= scope;
     return b;
+  }
+
+  function dropIfEmpty(b: Bucket) {
+    if (b.unmatched || b.deleted.size < b.count) return;
+    buckets.delete(b.key);
+    if (files && b.scope) files.remove(b.scope, b.key);
+  }
+
+  /** the loaded graph's rows agree with the stored vectors (checked on a sample of matched rows) */
+  function agrees(b: Bucket): boolean {
+    let checked = 0;
+    for (let row = 0; row < b.indexed && checked < CHECKED_ROWS; row += Math.max(1, Math.floor(b.indexed / CHECKED_ROWS))) {
+      if (b.deleted.has(row)) continue;
+      const stored = b.vectors.subarray(row * b.dim, (row + 1) * b.dim);
+      const inGraph = b.graph!.getPoint(row);
+      for (let i = 0; i < b.dim; i++) if (Math.abs(inGraph[i]! - stored[i]!) > 1e-5) return false;
+      checked++;
+    }
+    return true;
   }
 
   function buildStep() {
     building = false;
-    let more = false;
     for (const b of buckets.values()) {
-      if (b.count < HNSW_MIN_ROWS || b.indexed >= b.count) continue;
+      if (!needsBuild(b)) continue;
       if (!b.graph) {
         b.graph = new hnswlib.HierarchicalNSW('ip', b.dim);
-        b.graph.initIndex({ maxElements: Math.max(b.count * 2, HNSW_MIN_ROWS * 2), m: 16, efConstruction: 100, allowReplaceDeleted: false });
-        b.graph.setEf(64);
+        b.graph.initIndex({ maxElements: Math.max(b.count * 2, minRows * 2), m: PARAMS.m, efConstruction: PARAMS.efConstruction, allowReplaceDeleted: false });
+        b.graph.setEf(PARAMS.ef);
       }
       const end = Math.min(b.count, b.indexed + INDEX_STEP);
       if (end > b.graph.getMaxElements()) b.graph.resizeIndex(end * 2);
@@ -54,11 +152,12 @@ export function createVectorIndex(schedule: (fn: () => void) => void = (fn) => s
         b.graph.addPoint(Array.from(b.vectors.subarray(row * b.dim, (row + 1) * b.dim)), row);
         if (b.deleted.has(row)) b.graph.markDelete(row);
       }
+      counters.graphInserts += end - b.indexed;
+      changed(b, end - b.indexed);
       b.indexed = end;
-      if (b.indexed < b.count) more = true;
       break;
     }
-    if (more || [...buckets.values()].some((b) => b.count >= HNSW_MIN_ROWS && b.indexed < b.count)) scheduleBuild();
+    if ([...buckets.values()].some(needsBuild)) scheduleBuild();
   }
 
   function scheduleBuild() {
@@ -68,20 +167,27 @@ export function createVectorIndex(schedule: (fn: () => void) => void = (fn) => s
   }
 
   return {
-    add(key: string, id: string, vector: Float32Array) {
+    /** `hydrating`: the stored rows of a bucket being loaded, so a saved graph of it may be adopted */
+    add(key: string, id: string, vector: Float32Array, scope: GraphScope | null = null, hydrating = false) {
       if (where.has(id)) this.remove(id);
-      const b = bucketOf(key, vector.length);
+      const b = bucketOf(key, vector.length, scope, hydrating);
       if (vector.length !== b.dim) throw new Error(`vector of ${vector.length} dims for a bucket of ${b.dim}`);
-      if ((b.count + 1) * b.dim > b.vectors.length) {
-        const grown = new Float32Array(b.vectors.length * 2);
-        grown.set(b.vectors);
-        b.vectors = grown;
+      const saved = b.unmatched?.get(id);
+      if (saved !== undefined) {
+        b.unmatched!.delete(id);
+        b.deleted.delete(saved);
+        b.vectors.set(vector, saved * b.dim);
+        b.ids[saved] = id;
+        where.set(id, { bucket: key, row: saved });
+        counters.rowsLoaded++;
+        return;
       }
+      grow(b, b.count + 1);
       b.vectors.set(vector, b.count * b.dim);
       b.ids[b.count] = id;
       where.set(id, { bucket: key, row: b.count });
       b.count++;
-      if (b.count >= HNSW_MIN_ROWS) scheduleBuild();
+      if (needsBuild(b)) scheduleBuild();
     },
     remove(id: string): boolean {
       const at = where.get(id);
@@ -89,9 +195,67 @@ export function createVectorIndex(schedule: (fn: () => void) => void = (fn) => s
       where.delete(id);
       const b = buckets.get(at.bucket)!;
       b.deleted.add(at.row);
-      if (b.graph && at.row < b.indexed) b.graph.markDelete(at.row);
-      if (b.deleted.size === b.count) buckets.delete(at.bucket);
+      if (b.graph && at.row < b.indexed) {
+        b.graph.markDelete(at.row);
+        changed(b);
+      }
+      dropIfEmpty(b);
       return true;
+    },
+    /**
+     * A scope's stored rows have all been added: rows of loaded graphs that no stored row matched (invalidated or
+     * expired meanwhile) are deleted, a graph that disagrees with the stored vectors is dropped and rebuilt, and
+     * the saved files of buckets that have no rows any more are removed, and those of embedders the project no longer
+     * has vectors of (`embedders`: those it has).
+     */
+    settle(scope: GraphScope, embedders: string[] = []) {
+      const same = (s: GraphScope | null) => s?.project === scope.project && s.embedder === scope.embedder;
+      for (const b of [...buckets.values()]) {
+        if (!same(b.scope) || !b.unmatched) continue;
+        for (const row of b.unmatched.values()) b.graph!.markDelete(row);
+        changed(b, b.unmatched.size);
+        b.unmatched = null;
+        if (!agrees(b)) {
+          files?.remove(b.scope!, b.key);
+          b.graph = null;
+          b.indexed = 0;
+          counters.graphsDiscarded++;
+        }
+        dropIfEmpty(b);
+      }
+      if ([...buckets.values()].some(needsBuild)) scheduleBuild();
+      files?.prune(scope, [...buckets.values()].filter((b) => same(b.scope)).map((b) => b.key));
+      files?.pruneEmbedders(scope.project, [scope.embedder, ...embedders, ...[...buckets.values()].filter((b) => b.scope?.project === scope.project).map((b) => b.scope!.embedder)]);
+    },
+    /**
+     * Saves changed graphs that are due (see SAVE_CHANGED_SHARE), or with `all` (close) every changed one. A graph
+     * still being built waits for its build unless `all`. `pending`: changed graphs left unsaved.
+     */
+    persist(all = false): { saved: number; pending: number; errors: string[] } {
+      const errors: string[] = [];
+      let saved = 0;
+      let pending = 0;
+      if (!files) return { saved, pending, errors };
+      for (const b of buckets.values()) {
+        if (!b.changes || !b.graph || !b.scope || b.unmatched) continue;
+        if (!all && (b.indexed < b.count || !isDue(b))) {
+          pending++;
+          continue;
+        }
+        const ids = Array.from({ length: b.indexed }, (_, row) => (b.deleted.has(row) ? null : b.ids[row] ?? null));
+        try {
+          files.save(b.scope, b.key, b.dim, b.graph, ids, PARAMS);
+          b.changes = 0;
+          b.failedAt = null;
+          saved++;
+          counters.graphsSaved++;
+        } catch (err) {
+          errors.push(err instanceof Error ? err.message : String(err));
+          b.failedAt = now();
+          pending++;
+        }
+      }
+      return { saved, pending, errors };
     },
     has: (id: string) => where.has(id),
     get size() { return where.size; },
@@ -105,8 +269,9 @@ export function createVectorIndex(schedule: (fn: () => void) => void = (fn) => s
         found.push({ id: b.ids[row]!, similarity });
       };
       if (b.graph && b.indexed > 0) {
-        const live = b.indexed - [...b.deleted].filter((r) => r < b.indexed).length;
-        const res = b.graph.searchKnn(Array.from(query), Math.min(k, Math.max(live, 1)));
+        let deletedInGraph = 0;
+        for (const r of b.deleted) if (r < b.indexed) deletedInGraph++;
+        const res = b.graph.searchKnn(Array.from(query), Math.min(k, Math.max(b.indexed - deletedInGraph, 1)));
         res.neighbors.forEach((row, i) => consider(row, 1 - res.distances[i]!));
       }
       for (let row = b.graph ? b.indexed : 0; row < b.count; row++) {
@@ -116,12 +281,15 @@ export function createVectorIndex(schedule: (fn: () => void) => void = (fn) => s
       found.sort((x, y) => y.similarity - x.similarity);
       return found.slice(0, k);
     },
-    /** rows and how many of them the HNSW graphs hold (the rest are scanned) */
+    /** rows and how many of them the HNSW graphs hold (the rest are scanned), and what persistence did */
     stats() {
       let rows = 0;
       let indexed = 0;
-      for (const b of buckets.values()) { rows += b.count - b.deleted.size; indexed += b.graph ? b.indexed : 0; }
-      return { rows, indexed, buckets: buckets.size };
+      for (const b of buckets.values()) {
+        rows += b.count - b.deleted.size;
+        if (b.graph) for (let row = 0; row < b.indexed; row++) if (!b.deleted.has(row)) indexed++;
+      }
+      return { rows, indexed, buckets: buckets.size, ...counters };
     },
     clear() { buckets.clear(); where.clear(); },
   };

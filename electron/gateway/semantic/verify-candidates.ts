@@ -22,6 +22,21 @@ export const CANDIDATES_PER_LOOKUP = 5;
 export function verifyCandidates(model: VerifierModel, strictness: Strictness, query: string, candidates: readonly Candidate[],
   analyze: (text: string) => Analyzed = analyzeText): Verdict | null {
   const threshold = model.thresholds[strictness];
+  return pickMostProbable(model, query, candidates, analyze, threshold, (p) => p >= threshold);
+}
+
+/**
+ * For the LLM judge: the most probable candidate that passed every guard and fell short of the strictness
+ * threshold by at most `band`. The guards' vetoes stand: a vetoed candidate is never borderline.
+ */
+export function findBorderline(model: VerifierModel, strictness: Strictness, query: string, candidates: readonly Candidate[], band: number,
+  analyze: (text: string) => Analyzed = analyzeText): Verdict | null {
+  const threshold = model.thresholds[strictness];
+  return pickMostProbable(model, query, candidates, analyze, threshold, (p) => p < threshold && p >= threshold - band);
+}
+
+function pickMostProbable(model: VerifierModel, query: string, candidates: readonly Candidate[], analyze: (text: string) => Analyzed,
+  threshold: number, accept: (probability: number) => boolean): Verdict | null {
   let best: Verdict | null = null;
   let q: Analyzed | null = null;
   for (const c of candidates) {
@@ -30,7 +45,7 @@ export function verifyCandidates(model: VerifierModel, strictness: Strictness, q
     const x = computeFeatures(c.similarity, analyze(c.text), q);
     if (trippedGuard(x)) continue;
     const probability = scorePair(model, x);
-    if (probability >= threshold && (!best || probability > best.probability)) best = { id: c.id, similarity: c.similarity, probability, threshold };
+    if (accept(probability) && (!best || probability > best.probability)) best = { id: c.id, similarity: c.similarity, probability, threshold };
   }
   return best;
 }

@@ -46,6 +46,22 @@ export interface SemanticStatus {
   embedders: string[];
   indexedEntries: number;
   verifier: { embedder: string; trainedAt: string; thresholds: Record<SemanticStrictness, number>; heldOut: unknown };
+  /** the worker's vector index (null before it starts): rows, live rows in HNSW graphs, and what graph persistence did */
+  index?: SemanticIndexStats | null;
+}
+
+export interface SemanticIndexStats {
+  rows: number;
+  /** live rows the HNSW graphs hold; the rest are scanned */
+  indexed: number;
+  buckets: number;
+  /** since the worker started: rows inserted into graphs (built), graphs and rows loaded from disk, graphs saved,
+   *  loaded graphs dropped because they disagreed with the stored vectors */
+  graphInserts: number;
+  graphsLoaded: number;
+  rowsLoaded: number;
+  graphsSaved: number;
+  graphsDiscarded: number;
 }
 
 export interface SemanticEntryInfo {

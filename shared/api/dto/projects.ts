@@ -87,6 +87,16 @@ export interface SemanticSettings {
   embedder: string;
   /** may the gateway download the transformers.js model from the hub once */
   allowModelDownload: boolean;
+  /** a cheap model asked about borderline candidates; null (default): no judge */
+  judge?: SemanticJudge | null;
+}
+
+/** The LLM judge of a project's semantic cache: asked only when the verifier's best candidate falls just short. */
+export interface SemanticJudge {
+  /** any name the gateway routes: a model, provider/model or an alias */
+  model: string;
+  /** how far below the strictness threshold a candidate's probability may be to be judged (default 0.15) */
+  band?: number;
 }
 
 export interface Project {

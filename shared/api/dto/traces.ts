@@ -83,6 +83,24 @@ export interface SemanticMatch {
   embedder: string;
   /** the prompt that asked (its last user turn); absent when the project keeps no bodies */
   query?: string | null;
+  /** set when the candidate was borderline and the project's LLM judge decided */
+  judge?: JudgeOutcome | null;
+}
+
+/** What the LLM judge said about a borderline candidate, and what asking cost. */
+export interface JudgeOutcome {
+  /** the judge model as the project names it, and the target it went to (provider/model; null when not sent) */
+  model: string;
+  target: string | null;
+  /** yes: a hit; anything else: a miss (no, an error, a timeout, or a budget that could not hold the call) */
+  verdict: 'yes' | 'no' | 'error' | 'timeout' | 'budget';
+  /** what this request paid for the judge's call: 0 when the verdict came from the verdict cache; null when unpriced */
+  costUsd: number | null;
+  /** the verdict was remembered from an earlier request about the same entry and prompt */
+  cached: boolean;
+  ms: number;
+  /** why an error or unreadable answer counted as a miss */
+  detail: string | null;
 }
 
 export interface TraceDetail extends Trace {

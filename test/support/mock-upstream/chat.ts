@@ -22,7 +22,8 @@ function lastUserText(messages: any[]): string {
   return '';
 }
 
-function decideAnswer(body: any): Answer {
+function decideAnswer(body: any, scripted: string | undefined): Answer {
+  if (scripted !== undefined) return { content: scripted, finishReason: 'stop' };
   const messages: any[] = body.messages;
   const last = messages[messages.length - 1];
   if (last?.role === 'tool') {
@@ -52,7 +53,7 @@ export async function handleChat(ctx: Ctx): Promise<void> {
   if (await preamble(ctx, model, stream)) return;
 
   const mode = streamMode(model);
-  const answer = decideAnswer(body);
+  const answer = decideAnswer(body, ctx.scriptedContent);
   if (stream && mode.pieces && answer.content !== null) answer.content = mode.pieces.join('');
 
   const answerText = answer.toolCall ? answer.toolCall.arguments : (answer.content ?? '');

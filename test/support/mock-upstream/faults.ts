@@ -1,9 +1,9 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { errorBody, sendError } from './http.js';
-import type { Ctx, MockFault, MockRateLimit } from './types.js';
+import type { Ctx, MockFault, MockRateLimit, MockReply } from './types.js';
 
 /** Plays one scripted fault instead of the real answer. */
-export function playFault(ctx: Ctx, fault: MockFault): void {
+export function playFault(ctx: Ctx, fault: Exclude<MockFault, MockReply>): void {
   if ('reset' in fault) {
     ctx.destroy();
     return;

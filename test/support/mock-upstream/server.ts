@@ -181,7 +181,8 @@ class MockUpstreamServer implements MockUpstream {
     }
     if (handler && method === 'POST') {
       const fault = this.faults.shift();
-      if (fault) {
+      if (fault && 'content' in fault) ctx.scriptedContent = fault.content;
+      else if (fault) {
         playFault(ctx, fault);
         return;
       }

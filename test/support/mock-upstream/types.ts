@@ -18,7 +18,7 @@ export interface MockUpstream {
   readonly aborted: number;
   readonly openResponses: number;
   reset(): void;
-  /** the next JSON POSTs get these faults, one each, in order (then normal answers again) */
+  /** the next JSON POSTs get these faults (or scripted reply contents), one each, in order (then normal answers again) */
   script(faults: MockFault[]): void;
   /** requests refused with 429 by the `rateLimit` quota */
   readonly rateLimited: number;
@@ -26,7 +26,10 @@ export interface MockUpstream {
 }
 
 /** One scripted misbehaviour: an HTTP error (with optional retry-after) or a dropped connection. */
-export type MockFault = { status: number; message?: string; retryAfter?: string; retryAfterMs?: number } | { reset: true };
+export type MockFault = { status: number; message?: string; retryAfter?: string; retryAfterMs?: number } | { reset: true } | MockReply;
+
+/** Not a fault: a normal chat answer whose content is this text (e.g. an LLM judge's YES or NO). */
+export interface MockReply { content: string }
 
 /** A request quota per fixed window, advertised in x-ratelimit-* headers and enforced with 429. */
 export interface MockRateLimit { requests: number; windowMs: number }
@@ -56,4 +59,6 @@ export interface Ctx {
   end(chunk?: string): void;
   /** Kills the socket on purpose (mock-reset); not counted as a client abort. */
   destroy(): void;
+  /** a scripted answer content that replaces the echo */
+  scriptedContent?: string;
 }

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Trace } from '../../../../shared/api/dto';
 import { redactSecrets } from '../../log';
 import { redactHeaders } from '../../proxy/forward-headers';
+import { addJudgeCost } from '../../semantic/llm-judge';
 import { redactedRequestText, type RequestContext } from '../context';
 import type { Stage } from '../stage';
 
@@ -45,7 +46,7 @@ export function buildTrace(ctx: RequestContext): Trace {
     cachedTokens: u?.cachedTokens ?? null,
     completionTokens: u?.completionTokens ?? null,
     reasoningTokens: u?.reasoningTokens ?? null,
-    costUsd: ctx.costUsd,
+    costUsd: addJudgeCost(ctx, ctx.costUsd),
     savedUsd: ctx.savedUsd,
     usageEstimated: ctx.usageEstimated,
     user: ctx.user,

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { HEADERS } from '../../../../shared/headers';
 import { toOpenAIErrorBody } from '../../errors';
+import { addJudgeCost } from '../../semantic/llm-judge';
 import type { RequestContext } from '../context';
 import type { Stage } from '../stage';
 
@@ -48,9 +49,11 @@ export const respond: Stage = {
       status = reply.status;
       headers = reply.headers;
       body = reply.body;
-      if (ctx.costUsd !== null && ctx.upstreamStatus !== null && status < 400) headers[HEADERS.COST_USD] = formatHeaderUsd(ctx.costUsd);
+      // the cost a client sees includes the LLM judge's call, if one was asked (a judged hit costs just that)
+      const costUsd = addJudgeCost(ctx, ctx.costUsd);
+      if (costUsd !== null && ctx.upstreamStatus !== null && status < 400) headers[HEADERS.COST_USD] = formatHeaderUsd(costUsd);
       if (ctx.cache.status === 'hit') {
-        headers[HEADERS.COST_USD] = '0';
+        headers[HEADERS.COST_USD] = formatHeaderUsd(costUsd ?? 0);
         headers[HEADERS.SAVED_USD] = formatHeaderUsd(ctx.savedUsd);
       }
     }

@@ -10,7 +10,7 @@ interface Row {
 
 const DEFAULT_BUDGET: ProjectBudget = { dailyUsd: null, monthlyUsd: null, mode: 'block' };
 const DEFAULT_LIMITS: ProjectLimits = { rpm: null, tpm: null, concurrency: null };
-export const DEFAULT_SEMANTIC: SemanticSettings = { enabled: false, strictness: 'balanced', embedder: 'auto', allowModelDownload: false };
+export const DEFAULT_SEMANTIC: SemanticSettings = { enabled: false, strictness: 'balanced', embedder: 'auto', allowModelDownload: false, judge: null };
 export const DEFAULT_CACHE_TTL_SEC = 7 * 24 * 3600;
 
 function toRecord(r: Row): ProjectRecord {

@@ -1,4 +1,4 @@
-import type { BudgetMode, CachePolicy, Project, ProjectPatch, SemanticStrictness } from '../../../../shared/api/dto';
+import type { BudgetMode, CachePolicy, Project, ProjectPatch, SemanticJudge, SemanticStrictness } from '../../../../shared/api/dto';
 
 /** Form values as typed: empty means "no cap" / "no limit". */
 export interface ProjectForm {
@@ -17,6 +17,9 @@ export interface ProjectForm {
   strictness: SemanticStrictness;
   embedder: string;
   allowModelDownload: boolean;
+  /** the LLM judge for borderline semantic candidates: empty model = no judge; empty band = the default */
+  judgeModel: string;
+  judgeBand: string;
   keepBodies: boolean;
 }
 
@@ -28,7 +31,9 @@ export function toProjectForm(p: Project): ProjectForm {
     rpm: text(p.limits.rpm), tpm: text(p.limits.tpm), concurrency: text(p.limits.concurrency),
     cachePolicy: p.cachePolicy, cacheTtlSec: String(p.cacheTtlSec),
     semanticEnabled: p.semantic.enabled, strictness: p.semantic.strictness, embedder: p.semantic.embedder,
-    allowModelDownload: p.semantic.allowModelDownload, keepBodies: p.keepBodies,
+    allowModelDownload: p.semantic.allowModelDownload,
+    judgeModel: p.semantic.judge?.model ?? '', judgeBand: p.semantic.judge?.band === undefined ? '' : String(p.semantic.judge.band),
+    keepBodies: p.keepBodies,
   };
 }
 
@@ -53,6 +58,8 @@ export function toProjectPatch(f: ProjectForm): { patch: ProjectPatch } | { erro
   };
   for (const v of Object.values(fields)) if (typeof v === 'string') return { error: v };
   const n = fields as Record<keyof typeof fields, number | null>;
+  const judge = toJudge(f.judgeModel, f.judgeBand);
+  if (typeof judge === 'string') return { error: judge };
   return {
     patch: {
       name: f.name.trim() || undefined,
@@ -61,9 +68,19 @@ export function toProjectPatch(f: ProjectForm): { patch: ProjectPatch } | { erro
       cachePolicy: f.cachePolicy,
       cacheTtlSec: n.ttl ?? 0,
       semantic: {
-        enabled: f.semanticEnabled, strictness: f.strictness, embedder: f.embedder.trim() || 'auto', allowModelDownload: f.allowModelDownload,
+        enabled: f.semanticEnabled, strictness: f.strictness, embedder: f.embedder.trim() || 'auto', allowModelDownload: f.allowModelDownload, judge,
       },
       keepBodies: f.keepBodies,
     },
   };
+}
+
+/** The judge fields: no model means no judge; a band, when given, is a number above 0 and at most 0.5. */
+function toJudge(model: string, band: string): SemanticJudge | null | string {
+  const name = model.trim();
+  if (name === '') return null;
+  if (band.trim() === '') return { model: name };
+  const b = Number(band.trim());
+  if (!Number.isFinite(b) || b <= 0 || b > 0.5) return 'Judge band must be a number above 0 and at most 0.5, or empty for the default (0.15).';
+  return { model: name, band: b };
 }

@@ -71,10 +71,24 @@ describe('project form', () => {
         limits: { rpm: 60, tpm: null, concurrency: null },
         cachePolicy: 'deterministic',
         cacheTtlSec: 604800,
-        semantic: { enabled: false, strictness: 'balanced', embedder: 'auto', allowModelDownload: false },
+        semantic: { enabled: false, strictness: 'balanced', embedder: 'auto', allowModelDownload: false, judge: null },
         keepBodies: true,
       },
     });
+  });
+
+  it('turns the judge fields into semantic.judge: empty model is off, empty band the default, a bad band is named', () => {
+    const judged = makeProject('api', { semantic: { enabled: true, strictness: 'balanced', embedder: 'auto', allowModelDownload: false, judge: { model: 'gpt-4o-mini', band: 0.2 } } });
+    const form = toProjectForm(judged);
+    expect(form).toMatchObject({ judgeModel: 'gpt-4o-mini', judgeBand: '0.2' });
+    const judgeOf = (f: typeof form) => {
+      const r = toProjectPatch(f);
+      return 'patch' in r ? r.patch.semantic?.judge : r.error;
+    };
+    expect(judgeOf(form)).toEqual({ model: 'gpt-4o-mini', band: 0.2 });
+    expect(judgeOf({ ...form, judgeBand: '' })).toEqual({ model: 'gpt-4o-mini' });
+    expect(judgeOf({ ...form, judgeModel: '  ' })).toBeNull();
+    expect(toProjectPatch({ ...form, judgeBand: '0.9' })).toEqual({ error: 'Judge band must be a number above 0 and at most 0.5, or empty for the default (0.15).' });
   });
 
   it('accepts a leading $ and names the field that is not a number', () => {

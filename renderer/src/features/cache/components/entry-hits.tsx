@@ -65,7 +65,10 @@ function HitRow({ entry, hit }: { entry: CacheEntryDetail; hit: CacheEntryHit })
       <td className="hit-query">
         {isSemantic ? (hit.query ?? <span className="dim">prompt not kept (the project keeps no bodies)</span>) : <span className="dim">same prompt</span>}
         {isSemantic && hit.probability !== null && hit.threshold !== null && (
-          <div className="dim small mono">verifier {hit.probability.toFixed(2)} ≥ {hit.threshold.toFixed(2)}</div>
+          <div className="dim small mono">
+            {/* a hit below the threshold can only be one the project's LLM judge said YES to */}
+            verifier {hit.probability.toFixed(2)} {hit.probability >= hit.threshold ? `≥ ${hit.threshold.toFixed(2)}` : `< ${hit.threshold.toFixed(2)}, LLM judge said YES`}
+          </div>
         )}
         {(hit.user || hit.feature) && <div className="dim small">{[hit.user && `user ${hit.user}`, hit.feature && `feature ${hit.feature}`].filter(Boolean).join(' · ')}</div>}
       </td>

@@ -138,6 +138,17 @@ export function ProjectEditor({ project, onClose }: { project: Project; onClose(
                   <input id="f-download" type="checkbox" checked={form.allowModelDownload} onChange={(e) => set('allowModelDownload', e.target.checked)} />{' '}
                   <span className="dim small">allow a one-time download of the embedding model</span>
                 </span>
+                <label htmlFor="f-judge">LLM judge</label>
+                <span>
+                  <input id="f-judge" className="input mono" placeholder="off" value={form.judgeModel} onChange={(e) => set('judgeModel', e.target.value)} />{' '}
+                  <span className="dim small">a cheap model (or alias) decides prompts the verifier finds borderline; its calls are billed to this project</span>
+                </span>
+                {form.judgeModel.trim() !== '' && (
+                  <>
+                    <label htmlFor="f-judge-band">Judge band</label>
+                    <input id="f-judge-band" className="input mono" inputMode="decimal" placeholder="0.15" value={form.judgeBand} onChange={(e) => set('judgeBand', e.target.value)} />
+                  </>
+                )}
               </>
             )}
             <span className="dim">Namespace</span>

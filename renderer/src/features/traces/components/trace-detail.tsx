@@ -11,6 +11,7 @@ import { lookupPrice, reportWrongHit } from '../trace-actions';
 import { describeError } from '../../../lib/describe-error';
 import { tracesSelectors } from '../traces-selectors';
 import { CacheBadge } from './cache-badge';
+import { JudgeRow } from './judge-row';
 import { StageBar } from './stage-bar';
 import { statusClass } from './traces-table';
 
@@ -79,8 +80,8 @@ export function TraceDetailPane({ trace, onClose }: { trace: Trace; onClose(): v
           </table>
         </Section>
         {detail?.cacheMatch && (
-          <Section title="Semantic match">
-            <SemanticMatchView match={detail.cacheMatch} />
+          <Section title={trace.cache === 'hit' ? 'Semantic match' : 'Borderline candidate'}>
+            <SemanticMatchView match={detail.cacheMatch} isHit={trace.cache === 'hit'} />
           </Section>
         )}
         <Section title="Cost math">
@@ -238,7 +239,7 @@ function RoutingView({ routing }: { routing: RoutingDecision }) {
   );
 }
 
-function SemanticMatchView({ match }: { match: SemanticMatch }) {
+function SemanticMatchView({ match, isHit }: { match: SemanticMatch; isHit: boolean }) {
   const showToast = useAppStore((s) => s.showToast);
   const [isReported, setReported] = useState(false);
   const report = (): void => {
@@ -259,18 +260,19 @@ function SemanticMatchView({ match }: { match: SemanticMatch }) {
           <tr>
             <th>Verifier</th>
             <td className="mono">
-              {match.probability.toFixed(2)} <span className="dim">≥ {match.threshold.toFixed(2)} needed</span>
+              {match.probability.toFixed(2)} <span className="dim">{match.probability >= match.threshold ? '≥' : '<'} {match.threshold.toFixed(2)} needed</span>
             </td>
           </tr>
           <tr><th>Embedder</th><td className="mono dim small">{match.embedder}</td></tr>
+          {match.judge && <JudgeRow judge={match.judge} />}
         </tbody>
       </table>
-      <div className="form-actions">
+      {isHit && <div className="form-actions">
         <button type="button" className="button danger" onClick={report} disabled={isReported}>
           {isReported ? 'Reported' : 'Wrong answer for this prompt'}
         </button>
         <span className="dim small">tightens this entry so a prompt this far away no longer matches</span>
-      </div>
+      </div>}
     </>
   );
 }

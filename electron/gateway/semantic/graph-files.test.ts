@@ -1,0 +1,194 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { normalizeVector } from '../embed/normalize';
+import { createGraphFiles, type GraphScope } from './graph-files';
+import { createVectorIndex } from './vector-index';
+
+const DIM = 24;
+const ROWS = 300;
+const MIN_ROWS = 100;
+const BUCKET = 'use-lite@1|ctx';
+const SCOPE: GraphScope = { project: 'support', embedder: 'use-lite@1' };
+
+function vec(seed: number, dim = DIM): Float32Array {
+  const v = new Float32Array(dim);
+  let x = seed * 7919 + 104729;
+  for (let i = 0; i < dim; i++) { x = (x * 9301 + 49297) % 233280; v[i] = x / 233280 - 0.5; }
+  return normalizeVector(v);
+}
+
+let root: string;
+let clock = 0;
+beforeEach(() => { root = mkdtempSync(join(tmpdir(), 'tollgate-graphs-')); clock = 0; });
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+/** an index whose build steps run when drained, persisting under root */
+function openIndex() {
+  const steps: Array<() => void> = [];
+  const index = createVectorIndex({ schedule: (fn) => steps.push(fn), minRows: MIN_ROWS, files: createGraphFiles(root), now: () => clock });
+  const drain = () => { while (steps.length) steps.shift()!(); };
+  return { index, drain };
+}
+
+/** a restart: the stored rows (id → vector) are hydrated into a fresh index, then settled */
+function hydrate(rows: Array<[string, Float32Array]>) {
+  const opened = openIndex();
+  for (const [id, v] of rows) opened.index.add(BUCKET, id, v, SCOPE, true);
+  opened.index.settle(SCOPE);
+  opened.drain();
+  return opened;
+}
+
+const stored = (from: number, to: number, dim = DIM): Array<[string, Float32Array]> =>
+  Array.from({ length: to - from }, (_, i) => [`e${from + i}`, vec(from + i, dim)]);
+
+function savedFiles(): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const n of readdirSync(d, { withFileTypes: true })) {
+      if (n.isDirectory()) walk(join(d, n.name));
+      else out.push(join(d, n.name));
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+const graphFile = () => savedFiles().find((f) => f.endsWith('.hnsw'))!;
+const sidecarFile = () => savedFiles().find((f) => f.endsWith('.json'))!;
+
+function buildAndSave() {
+  const { index } = hydrate(stored(0, ROWS));
+  expect(index.stats()).toMatchObject({ indexed: ROWS, graphInserts: ROWS, graphsLoaded: 0 });
+  expect(index.persist()).toEqual({ saved: 1, pending: 0, errors: [] });
+  return index;
+}
+
+const top = (index: ReturnType<typeof createVectorIndex>, seed: number, dim = DIM) => index.search(BUCKET, vec(seed, dim), 5);
+
+describe('HNSW graph persistence', () => {
+  it('saves a built graph (graph file + sidecar) and a restart loads it instead of rebuilding', () => {
+    buildAndSave();
+    expect(savedFiles().map((f) => f.slice(f.lastIndexOf('.')))).toEqual(['.hnsw', '.json']);
+    const sidecar = JSON.parse(readFileSync(sidecarFile(), 'utf8'));
+    expect(sidecar).toMatchObject({ bucket: BUCKET, embedder: SCOPE.embedder, dim: DIM, params: { m: 16, ef: 64 } });
+    expect(sidecar.ids).toHaveLength(ROWS);
+
+    const { index } = hydrate(stored(0, ROWS));
+    expect(index.stats()).toMatchObject({ rows: ROWS, indexed: ROWS, graphInserts: 0, graphsLoaded: 1, rowsLoaded: ROWS });
+    for (const seed of [0, 17, 150, 299]) {
+      expect(top(index, seed)[0]).toMatchObject({ id: `e${seed}` });
+      expect(top(index, seed)[0]!.similarity).toBeCloseTo(1, 4);
+    }
+  });
+
+  it('saves a changed graph once 64 changes or 10 minutes have gathered, or on close; never an unchanged one', () => {
+    const index = buildAndSave();
+    expect(index.persist()).toEqual({ saved: 0, pending: 0, errors: [] });
+    index.remove('e3');
+    expect(index.persist()).toEqual({ saved: 0, pending: 1, errors: [] });
+    clock += 10 * 60_000;
+    expect(index.persist()).toEqual({ saved: 1, pending: 0, errors: [] });
+    for (let i = 0; i < 63; i++) index.remove(`e${100 + i}`);
+    expect(index.persist()).toEqual({ saved: 0, pending: 1, errors: [] });
+    index.remove('e299');
+    expect(index.persist()).toEqual({ saved: 1, pending: 0, errors: [] });
+    index.remove('e0');
+    expect(index.persist(true)).toEqual({ saved: 1, pending: 0, errors: [] });
+
+    // a graph still being built waits for its build, except on close
+    const steps: Array<() => void> = [];
+    const building = createVectorIndex({ schedule: (fn) => steps.push(fn), minRows: MIN_ROWS, files: createGraphFiles(root), now: () => clock });
+    for (const [id, v] of stored(0, ROWS)) building.add('other', id, v, SCOPE);
+    steps.shift()!();
+    clock += 3600_000;
+    expect(building.persist()).toEqual({ saved: 0, pending: 1, errors: [] });
+    expect(building.persist(true)).toEqual({ saved: 1, pending: 0, errors: [] });
+  });
+
+  it('adds stored rows the file lacks and drops rows it holds that are no longer stored', () => {
+    buildAndSave();
+    const gone = new Set(['e10', 'e11', 'e200']);
+    const rows = [...stored(0, ROWS).filter(([id]) => !gone.has(id)), ...stored(ROWS, ROWS + 20)];
+    const { index } = hydrate(rows);
+    expect(index.stats()).toMatchObject({ rows: ROWS - 3 + 20, indexed: ROWS - 3 + 20, graphsLoaded: 1, rowsLoaded: ROWS - 3, graphInserts: 20 });
+    for (const id of gone) {
+      const seed = Number(id.slice(1));
+      expect(top(index, seed).map((n) => n.id)).not.toContain(id);
+    }
+    expect(top(index, ROWS + 7)[0]).toMatchObject({ id: `e${ROWS + 7}` });
+
+    // the next save holds the new rows and the deletions: a second restart builds nothing
+    expect(index.persist(true)).toEqual({ saved: 1, pending: 0, errors: [] });
+    const again = hydrate(rows).index;
+    expect(again.stats()).toMatchObject({ rows: ROWS + 17, graphInserts: 0, rowsLoaded: ROWS + 17 });
+    expect(top(again, 200).map((n) => n.id)).not.toContain('e200');
+    expect(top(again, ROWS + 19)[0]).toMatchObject({ id: `e${ROWS + 19}` });
+  });
+
+  it.each([
+    ['a flipped byte in the graph', () => { const f = graphFile(); const b = readFileSync(f); const at = b.length >> 1; b.writeUInt8(b.readUInt8(at) ^ 0xff, at); writeFileSync(f, b); }],
+    ['a truncated graph', () => truncateSync(graphFile(), statSync(graphFile()).size >> 1)],
+    ['a missing graph', () => rmSync(graphFile())],
+    ['a sidecar that is not JSON', () => writeFileSync(sidecarFile(), '{"version":1,"bucket"')],
+    ['a sidecar of another embedder', () => writeFileSync(sidecarFile(), JSON.stringify({ ...JSON.parse(readFileSync(sidecarFile(), 'utf8')), embedder: 'use-lite@2' }))],
+  ])('ignores and removes %s, rebuilds, and answers correctly', (_name, damage) => {
+    buildAndSave();
+    damage();
+    const { index } = hydrate(stored(0, ROWS));
+    expect(index.stats()).toMatchObject({ graphsLoaded: 0, graphInserts: ROWS, indexed: ROWS });
+    expect(top(index, 42)[0]).toMatchObject({ id: 'e42' });
+    expect(index.persist()).toEqual({ saved: 1, pending: 0, errors: [] });
+    expect(savedFiles()).toHaveLength(2);
+  });
+
+  it('ignores a graph of other dimensions, and drops one whose vectors disagree with the stored ones', () => {
+    buildAndSave();
+    const wider = hydrate(stored(0, ROWS, DIM * 2)).index;
+    expect(wider.stats()).toMatchObject({ graphsLoaded: 0, graphInserts: ROWS });
+    expect(top(wider, 42, DIM * 2)[0]).toMatchObject({ id: 'e42' });
+
+    rmSync(root, { recursive: true, force: true });
+    buildAndSave();
+    // same ids, same dimensions, other vectors: a model changed under the same embedder id
+    const moved = stored(0, ROWS).map(([id], i): [string, Float32Array] => [id, vec(i + 5000)]);
+    const { index } = hydrate(moved);
+    expect(index.stats()).toMatchObject({ graphsLoaded: 1, graphsDiscarded: 1, graphInserts: ROWS, indexed: ROWS });
+    expect(top(index, 5042)[0]).toMatchObject({ id: 'e42' });
+    expect(top(index, 5042)[0]!.similarity).toBeCloseTo(1, 4);
+  });
+
+  it('a save killed half-way leaves the previous save loadable, and its leftovers are removed', () => {
+    buildAndSave();
+    const dir = graphFile().slice(0, graphFile().lastIndexOf('/'));
+    const base = sidecarFile().slice(dir.length + 1, -'.json'.length);
+    writeFileSync(join(dir, `${base}.0123456789ab.hnsw.tmp`), Buffer.alloc(1000, 7));
+    writeFileSync(join(dir, `${base}.json.tmp`), '{"version":1,"bu');
+    const { index } = hydrate(stored(0, ROWS));
+    expect(index.stats()).toMatchObject({ graphsLoaded: 1, graphInserts: 0 });
+    expect(savedFiles().map((f) => f.slice(f.lastIndexOf('.')))).toEqual(['.hnsw', '.json']);
+  });
+
+  it('removes the files of a bucket whose rows are all gone, at restart or when the last row is removed', () => {
+    buildAndSave();
+    const { index } = hydrate([]);
+    expect(index.stats()).toMatchObject({ rows: 0, buckets: 0 });
+    expect(savedFiles()).toEqual([]);
+
+    const live = buildAndSave();
+    for (let i = 0; i < ROWS; i++) live.remove(`e${i}`);
+    expect(savedFiles()).toEqual([]);
+  });
+
+  it('keeps the graphs of an embedder the project still has vectors of, and removes them once it has none', () => {
+    buildAndSave();
+    const other = { project: SCOPE.project, embedder: 'transformers:Xenova/all-MiniLM-L6-v2' };
+    openIndex().index.settle(other, [SCOPE.embedder, other.embedder]);
+    expect(savedFiles()).toHaveLength(2);
+    openIndex().index.settle({ ...other, project: 'another' }, []);
+    expect(savedFiles()).toHaveLength(2);
+    openIndex().index.settle(other, [other.embedder]);
+    expect(savedFiles()).toEqual([]);
+  });
+});

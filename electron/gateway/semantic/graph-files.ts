@@ -1,0 +1,175 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import hnswlib from 'hnswlib-node';
+
+export type Graph = InstanceType<typeof hnswlib.HierarchicalNSW>;
+
+/** Whose graphs: one folder per (project, embedder), so a hydration can drop the files of buckets that are gone. */
+export interface GraphScope { project: string; embedder: string }
+
+export interface GraphParams { m: number; efConstruction: number; ef: number }
+
+/** The sidecar: what the graph file holds. Written after the graph file, so it is the commit point of a save. */
+interface Sidecar {
+  version: 1;
+  bucket: string;
+  embedder: string;
+  dim: number;
+  params: GraphParams;
+  /** the graph file this sidecar describes (a new name each save, so the previous one stays valid until the rename) */
+  graphFile: string;
+  bytes: number;
+  sha1: string;
+  /** label → entry id; null where the row was deleted (marked deleted in the graph too) */
+  ids: Array<string | null>;
+}
+
+const SIDECAR_VERSION = 1;
+const sha1Hex = (s: string) => createHash('sha1').update(s).digest('hex');
+
+/** sha1 of a file, read in chunks (a 100k-row graph is ~220 MB) */
+function hashFile(path: string): string {
+  const hash = createHash('sha1');
+  const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
+  const fd = openSync(path, 'r');
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      hash.update(buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
+function fsyncPath(path: string) {
+  const fd = openSync(path, 'r');
+  try { fsyncSync(fd); } finally { closeSync(fd); }
+}
+
+/**
+ * hnswlib-node 3.0.0 frees its native index before reading a file and leaves the freed pointer behind when the read
+ * throws; that object's destructor would free it again. Such objects are kept referenced so they are never collected.
+ */
+const poisoned: Graph[] = [];
+
+/**
+ * HNSW graphs on disk: `<root>/<sha1(project)>/<sha1(embedder)>/<sha1(bucket)>.json` (sidecar) beside the graph file it
+ * names. Saves are atomic (temp file, fsync, rename; the sidecar's rename commits), so a kill at any point leaves
+ * either the previous save or the new one. A sidecar or graph that does not check out (version, bucket, embedder,
+ * dimensions, size, sha1) is removed and reported as absent: the caller rebuilds.
+ */
+export function createGraphFiles(root: string) {
+  const dirOf = (scope: GraphScope) => join(root, sha1Hex(scope.project).slice(0, 16), sha1Hex(scope.embedder).slice(0, 16));
+  const baseOf = (bucket: string) => sha1Hex(bucket);
+
+  function readSidecar(dir: string, base: string): Sidecar | null {
+    try {
+      return JSON.parse(readFileSync(join(dir, `${base}.json`), 'utf8')) as Sidecar;
+    } catch {
+      return null;
+    }
+  }
+
+  function remove(scope: GraphScope, bucket: string) {
+    const dir = dirOf(scope);
+    const base = baseOf(bucket);
+    let names: string[];
+    try { names = readdirSync(dir); } catch { return; }
+    for (const n of names) if (n.startsWith(`${base}.`)) rmSync(join(dir, n), { force: true });
+  }
+
+  return {
+    /** the bucket's saved graph and its label → entry id list, or null (absent, stale or corrupt: removed) */
+    load(scope: GraphScope, bucket: string, dim: number): { graph: Graph; ids: Array<string | null>; params: GraphParams } | null {
+      const dir = dirOf(scope);
+      const base = baseOf(bucket);
+      const meta = readSidecar(dir, base);
+      if (!meta) {
+        remove(scope, bucket);
+        return null;
+      }
+      const graphPath = join(dir, String(meta.graphFile));
+      const valid = meta.version === SIDECAR_VERSION && meta.bucket === bucket && meta.embedder === scope.embedder && meta.dim === dim
+        && Array.isArray(meta.ids) && typeof meta.params?.ef === 'number' && typeof meta.graphFile === 'string' && meta.graphFile.startsWith(`${base}.`) && !meta.graphFile.includes('/')
+        && (() => { try { return statSync(graphPath).size === meta.bytes && hashFile(graphPath) === meta.sha1; } catch { return false; } })();
+      if (!valid) {
+        remove(scope, bucket);
+        return null;
+      }
+      const graph = new hnswlib.HierarchicalNSW('ip', dim);
+      try {
+        graph.readIndexSync(graphPath);
+      } catch {
+        poisoned.push(graph);
+        remove(scope, bucket);
+        return null;
+      }
+      if (graph.getCurrentCount() !== meta.ids.length) {
+        remove(scope, bucket);
+        return null;
+      }
+      graph.setEf(meta.params.ef);
+      return { graph, ids: meta.ids, params: meta.params };
+    },
+
+    /** writes the graph, then its sidecar; each to a temp file, fsynced, then renamed over the old one */
+    save(scope: GraphScope, bucket: string, dim: number, graph: Graph, ids: Array<string | null>, params: GraphParams) {
+      const dir = dirOf(scope);
+      mkdirSync(dir, { recursive: true });
+      const base = baseOf(bucket);
+      const previous = readSidecar(dir, base)?.graphFile;
+      const graphFile = `${base}.${randomBytes(6).toString('hex')}.hnsw`;
+      const tmpGraph = join(dir, `${graphFile}.tmp`);
+      graph.writeIndexSync(tmpGraph);
+      fsyncPath(tmpGraph);
+      renameSync(tmpGraph, join(dir, graphFile));
+      const meta: Sidecar = {
+        version: SIDECAR_VERSION, bucket, embedder: scope.embedder, dim, params, graphFile,
+        bytes: statSync(join(dir, graphFile)).size, sha1: hashFile(join(dir, graphFile)), ids,
+      };
+      const tmpMeta = join(dir, `${base}.json.tmp`);
+      writeFileSync(tmpMeta, JSON.stringify(meta));
+      fsyncPath(tmpMeta);
+      renameSync(tmpMeta, join(dir, `${base}.json`));
+      fsyncPath(dir);
+      if (previous && previous !== graphFile) rmSync(join(dir, previous), { force: true });
+    },
+
+    remove,
+
+    /** after a hydration: removes the files of this scope's buckets that are not kept, and leftovers of killed saves */
+    prune(scope: GraphScope, keep: Iterable<string>) {
+      const dir = dirOf(scope);
+      let names: string[];
+      try { names = readdirSync(dir); } catch { return; }
+      const kept = new Set([...keep].map(baseOf));
+      const referenced = new Set<string>();
+      for (const n of names) {
+        if (!n.endsWith('.json')) continue;
+        const base = n.slice(0, -'.json'.length);
+        const g = kept.has(base) ? readSidecar(dir, base)?.graphFile : undefined;
+        if (g) referenced.add(g);
+      }
+      for (const n of names) {
+        const base = n.slice(0, n.indexOf('.'));
+        const live = kept.has(base) && (n === `${base}.json` || referenced.has(n));
+        if (!live) rmSync(join(dir, n), { force: true });
+      }
+    },
+
+    /** removes a project's saved graphs of every embedder not kept (after a switch, once no vectors of it are left) */
+    pruneEmbedders(project: string, keep: string[]) {
+      const dir = join(root, sha1Hex(project).slice(0, 16));
+      const kept = new Set(keep.map((e) => sha1Hex(e).slice(0, 16)));
+      let names: string[];
+      try { names = readdirSync(dir); } catch { return; }
+      for (const n of names) if (!kept.has(n)) rmSync(join(dir, n), { recursive: true, force: true });
+    },
+  };
+}
+
+export type GraphFiles = ReturnType<typeof createGraphFiles>;
