@@ -35,7 +35,7 @@ const { values: args } = parseArgs({ options: {
 const judgeBand = args['judge-band'] === undefined ? null : Number(args['judge-band']);
 if (judgeBand !== null && !(judgeBand > 0 && judgeBand <= 0.5)) throw new Error('--judge-band must be a number above 0 and at most 0.5');
 if (!args.pairs?.length) {
-  console.error('usage: npm run eval:semantic -- --pairs FILE.jsonl [--pairs MORE.jsonl] [--strictness strict|balanced|loose] [--embedder auto|use-lite|transformers:<model>|provider:<model>] [--shared] [--held-out] [--show]');
+  console.error('usage: npm run eval:semantic -- --pairs FILE.jsonl [--pairs MORE.jsonl] [--strictness strict|balanced|loose] [--embedder auto|use-lite|transformers:<model>|provider:<model>] [--shared] [--held-out] [--show] [--judge-band 0.05]');
   process.exit(2);
 }
 if (!STRICTNESS_LEVELS.includes(args.strictness as SemanticStrictness)) throw new Error('--strictness must be strict, balanced or loose');
