@@ -49,7 +49,7 @@ export interface SemanticCacheDeps {
   /** the learned verifier (default resources/semantic-verifier.json) */
   verifierFile?: string;
   verifier?: VerifierModel;
-  /** HNSW graphs: rows before a bucket gets one (default 4,096), delay of a save after a change (default 30 s) */
+  /** HNSW graphs: rows before a bucket gets one (default 4,096), how often changed graphs are checked for a save (default 30 s) */
   index?: { minRows?: number; saveDelayMs?: number };
 }
 
