@@ -42,7 +42,9 @@ export function createSemanticRepo(db: Database.Database) {
   const byEmbedder = db.prepare(`${SELECT} WHERE v.embedder = ? AND v.vector IS NOT NULL AND e.project IN (SELECT value FROM json_each(?))`);
   const stale = db.prepare(`${SELECT} WHERE (v.embedder != ? OR v.vector IS NULL) AND e.project = ? LIMIT ?`);
   const byProject = db.prepare(`${SELECT} WHERE e.project = ? AND v.embedder = ? AND v.vector IS NOT NULL`);
-  const page = db.prepare(`SELECT v.*, v.rowid AS row_id, e.project FROM semantic_vectors v JOIN cache_entries e ON e.id = v.entry_id
+  // CROSS JOIN keeps SQLite walking semantic_vectors by rowid from the cursor; with a plain JOIN it reads the whole
+  // project through its index and sorts it, for every page
+  const page = db.prepare(`SELECT v.*, v.rowid AS row_id, e.project FROM semantic_vectors v CROSS JOIN cache_entries e ON e.id = v.entry_id
     WHERE e.project = ? AND v.embedder = ? AND v.vector IS NOT NULL AND v.rowid > ? ORDER BY v.rowid LIMIT ?`);
   const entryIds = db.prepare('SELECT entry_id FROM semantic_vectors').pluck();
   const embedders = db.prepare(`SELECT DISTINCT v.embedder FROM semantic_vectors v JOIN cache_entries e ON e.id = v.entry_id
