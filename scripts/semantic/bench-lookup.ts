@@ -1,8 +1,11 @@
-// Embedding + lookup latency with N cached prompts in one namespace, through the gateway's embed worker.
+// Embedding + lookup latency with N cached prompts in one namespace, through the gateway's embed worker, and the
+// time a fresh worker takes to load the saved HNSW graph instead of rebuilding it.
 //   npx tsx scripts/semantic/bench-lookup.ts --texts ../shared/data/semantic-pairs/dev/qqp_gptcache.jsonl [--entries 100000]
 // Real prompts are embedded (USE-Lite); the N stored vectors are real embeddings plus noise (embedding 100k
-// prompts would take an hour here). Waits until the HNSW graph holds every row, then times 200 lookups.
-import { mkdtempSync } from 'node:fs';
+// prompts would take an hour here). Waits until the HNSW graph holds every row, then times 200 lookups; saves the
+// graph, stops the worker, hydrates a fresh one with the same rows (as the gateway does after a restart) and times
+// that load and 200 lookups right after it.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,24 +19,33 @@ const N = Number(args.entries);
 const Q = Number(args.queries);
 const texts = [...new Set(readPairs(args.texts).flatMap((p) => [p.a, p.b]))];
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
-const worker = createEmbedWorkerClient({ modelDirs: [], downloadDir: dir }, () => undefined, (err) => console.error(err));
+// saves only when asked (persist / close), so no save lands inside a measurement
+const setup = { modelDirs: [], downloadDir: dir, indexDir: join(dir, 'semantic-index'), indexSaveDelayMs: 24 * 3600_000 };
+const startWorker = () => createEmbedWorkerClient(setup, () => undefined, (err) => console.error(err));
+let worker = startWorker();
 const { id } = await worker.load('use-lite', false);
 const seeds = await worker.embed(id, texts.slice(0, 512));
-let rng = 12345;
-const noise = () => { rng = (rng * 1103515245 + 12345) % 2 ** 31; return rng / 2 ** 31 - 0.5; };
 const bucket = `${id}|bench`;
-const t0 = performance.now();
-for (let i = 0; i < N; i += 2000) {
-  const items = [];
-  for (let j = i; j < Math.min(N, i + 2000); j++) {
-    const base = seeds[j % seeds.length]!;
-    const v = new Float32Array(base.length);
-    for (let k = 0; k < v.length; k++) v[k] = base[k]! + noise() * 0.08;
-    items.push({ bucket, id: `e${j}`, vector: normalizeVector(v) });
+const scope = { project: 'bench', embedder: id };
+
+/** the stored rows, the same on every call (as SQLite would hand them to the gateway) */
+async function sendRows(hydrating: boolean) {
+  let rng = 12345;
+  const noise = () => { rng = (rng * 1103515245 + 12345) % 2 ** 31; return rng / 2 ** 31 - 0.5; };
+  for (let i = 0; i < N; i += 1000) {
+    const items = [];
+    for (let j = i; j < Math.min(N, i + 1000); j++) {
+      const base = seeds[j % seeds.length]!;
+      const v = new Float32Array(base.length);
+      for (let k = 0; k < v.length; k++) v[k] = base[k]! + noise() * 0.08;
+      items.push({ bucket, id: `e${j}`, vector: normalizeVector(v) });
+    }
+    await worker.add(items, scope, hydrating);
   }
-  await worker.add(items);
 }
+
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)]!;
+const round = (x: number) => Math.round(x * 100) / 100;
 async function measure(label: string) {
   const total: number[] = []; const embed: number[] = []; const search: number[] = [];
   for (let q = 0; q < Q; q++) {
@@ -42,19 +54,42 @@ async function measure(label: string) {
     const r = await worker.embedSearch(id, bucket, text, 5);
     total.push(performance.now() - s); embed.push(r.embedMs); search.push(r.searchMs);
   }
-  const stats = await worker.stats();
-  const round = (x: number) => Math.round(x * 100) / 100;
-  const out = { label, entries: stats.rows, inGraph: stats.indexed, lookups: Q,
+  const { op: _op, ...stats } = await worker.stats();
+  const out = { label, ...stats, lookups: Q,
     totalP50Ms: round(pct(total, 0.5)), totalP95Ms: round(pct(total, 0.95)), embedP50Ms: round(pct(embed, 0.5)),
     searchP50Ms: round(pct(search, 0.5)), searchP95Ms: round(pct(search, 0.95)) };
   console.log(JSON.stringify(out));
 }
+
+const t0 = performance.now();
+await sendRows(false);
 await measure('scan (graph not built yet)');
 for (;;) {
   const s = await worker.stats();
   if (s.indexed >= s.rows) break;
   await new Promise((r) => setTimeout(r, 2000));
 }
-console.error(`graph built in ${Math.round((performance.now() - t0) / 1000)} s`);
+const buildS = (performance.now() - t0) / 1000;
+console.error(`graph built in ${Math.round(buildS)} s`);
 await measure('hnsw');
+
+let s = performance.now();
+const saved = await worker.persist();
+const saveS = (performance.now() - s) / 1000;
 await worker.close();
+
+// a restart: a fresh worker, the embedder loaded, the stored rows hydrated, the saved graph adopted
+worker = startWorker();
+s = performance.now();
+await worker.load('use-lite', false);
+const embedderS = (performance.now() - s) / 1000;
+s = performance.now();
+await sendRows(true);
+await worker.settle(scope);
+const loadS = (performance.now() - s) / 1000;
+const { op: _op, ...afterLoad } = await worker.stats();
+console.error(`graph saved in ${round(saveS)} s; fresh worker: embedder ${round(embedderS)} s, rows + saved graph ${round(loadS)} s`);
+await measure('hnsw, right after loading the saved graph');
+console.log(JSON.stringify({ label: 'persistence', entries: N, buildS: round(buildS), saveS: round(saveS), saved: saved.saved, embedderLoadS: round(embedderS), loadS: round(loadS), afterLoad }));
+await worker.close();
+rmSync(dir, { recursive: true, force: true });

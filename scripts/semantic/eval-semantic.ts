@@ -30,11 +30,12 @@ const { values: args } = parseArgs({ options: {
   pairs: { type: 'string', multiple: true }, strictness: { type: 'string', default: 'balanced' },
   embedder: { type: 'string', default: 'auto' }, shared: { type: 'boolean', default: false },
   'held-out': { type: 'boolean', default: false }, limit: { type: 'string' }, 'judge-band': { type: 'string' },
+  show: { type: 'boolean', default: false },
 } });
 const judgeBand = args['judge-band'] === undefined ? null : Number(args['judge-band']);
 if (judgeBand !== null && !(judgeBand > 0 && judgeBand <= 0.5)) throw new Error('--judge-band must be a number above 0 and at most 0.5');
 if (!args.pairs?.length) {
-  console.error('usage: npm run eval:semantic -- --pairs FILE.jsonl [--pairs MORE.jsonl] [--strictness strict|balanced|loose] [--embedder auto|use-lite|transformers:<model>|provider:<model>] [--shared] [--held-out]');
+  console.error('usage: npm run eval:semantic -- --pairs FILE.jsonl [--pairs MORE.jsonl] [--strictness strict|balanced|loose] [--embedder auto|use-lite|transformers:<model>|provider:<model>] [--shared] [--held-out] [--show] [--judge-band 0.05]');
   process.exit(2);
 }
 if (!STRICTNESS_LEVELS.includes(args.strictness as SemanticStrictness)) throw new Error('--strictness must be strict, balanced or loose');
@@ -84,13 +85,15 @@ for (const [i, p] of pairs.entries()) {
   const body = bodyOf(p.b);
   // an identical prompt is the exact layer's hit, which answers before the semantic layer is asked
   const exact = exactCache.get(buildCacheKey(namespace, 'chat.completions', body));
-  const matched = exact ? exact.prompt : await semantic.lookup({ project, settings, namespace, endpoint: 'chat.completions', body })
-    .then((r) => {
-      if (!r.hit && r.borderline?.match.prompt === p.a) {
-        if (p.same) borderlineSame++; else borderlineDifferent++;
-      }
-      return r.hit ? r.match.prompt : null;
-    });
+  const r = exact ? null : await semantic.lookup({ project, settings, namespace, endpoint: 'chat.completions', body });
+  if (r && !r.hit && r.borderline?.match.prompt === p.a) {
+    if (p.same) borderlineSame++; else borderlineDifferent++;
+  }
+  const matched = exact ? exact.prompt : r?.hit ? r.match.prompt : null;
+  if (args.show) {
+    const why = exact ? 'exact' : r?.hit ? `similarity ${r.match.similarity.toFixed(3)}, verifier ${r.match.probability.toFixed(3)} ≥ ${r.match.threshold}` : r?.reason;
+    console.log(`${matched === null ? 'miss' : 'HIT '} ${p.same ? 'same' : 'diff'}  ${JSON.stringify(p.a)} → ${JSON.stringify(p.b)}  (${why})`);
+  }
   if (matched === null) continue;
   if (!p.same) hitsOnDifferent++;
   else if (matched === p.a) tp++;

@@ -18,6 +18,8 @@ const { values: args } = parseArgs({ options: {
   'vector-cache': { type: 'string' }, rounds: { type: 'string', default: '300' }, depth: { type: 'string', default: '4' },
   // per-dataset row weights, `name:weight,…`; a dataset's positives only with `name+`, its negatives with `name-`
   weights: { type: 'string', default: DEFAULT_WEIGHTS },
+  // ablation: leave these features out (a model trained so is for comparison only; the gateway will not load it)
+  drop: { type: 'string', default: '' },
 } });
 if (!args.data) throw new Error('--data DIR (a folder of labeled .jsonl pairs) is required');
 
@@ -36,7 +38,15 @@ const vectors = await embedAll(embedder, pairs.flatMap((p) => [p.a, p.b]), args[
   (n) => { if (n % 1024 === 0) process.stderr.write(`embedded ${n}\n`); });
 const analyzed = new Map<string, ReturnType<typeof analyzeText>>();
 const analyze = (t: string) => analyzed.get(t) ?? analyzed.set(t, analyzeText(t)).get(t)!;
-const rows = pairs.map((p) => computeFeatures(dot(vectors.get(p.a)!, vectors.get(p.b)!), analyze(p.a), analyze(p.b)));
+const dropped = new Set(args.drop!.split(',').filter(Boolean));
+for (const f of dropped) if (!(FEATURE_NAMES as readonly string[]).includes(f)) throw new Error(`--drop: no feature "${f}"`);
+const features = FEATURE_NAMES.filter((f) => !dropped.has(f));
+const kept = features.map((f) => FEATURE_NAMES.indexOf(f));
+const rows = pairs.map((p) => {
+  const x = computeFeatures(dot(vectors.get(p.a)!, vectors.get(p.b)!), analyze(p.a), analyze(p.b));
+  return dropped.size ? kept.map((k) => x[k]!) : x;
+});
+const guardOf = (x: number[]) => trippedGuard(dropped.size ? FEATURE_NAMES.map((f) => x[features.indexOf(f)] ?? 0) : x);
 
 const trainIdx = pairs.map((_, i) => i).filter((i) => !isHeldOut(pairs[i]!));
 const testIdx = pairs.map((_, i) => i).filter((i) => isHeldOut(pairs[i]!));
@@ -67,7 +77,7 @@ function measure(idx: number[], prob: (i: number) => number, t: number, keep: (p
   for (const i of idx) {
     const p = pairs[i]!;
     if (!keep(p)) continue;
-    const hit = rows[i]![0]! >= MIN_COSINE && !trippedGuard(rows[i]!) && prob(i) >= t;
+    const hit = rows[i]![0]! >= MIN_COSINE && !guardOf(rows[i]!) && prob(i) >= t;
     if (p.same) { pos++; if (hit) tp++; } else { neg++; if (hit) fp++; }
   }
   return { precision: tp + fp ? tp / (tp + fp) : 1, hitRate: pos ? tp / pos : 0, falseHitRate: neg ? fp / neg : 0, pairs: pos + neg };
@@ -95,20 +105,26 @@ if (process.env.WORST) {
   const negs = trainIdx.filter((i) => !pairs[i]!.same && POOLED.has(pairs[i]!.dataset)).sort((x, y) => oof.get(y)! - oof.get(x)!).slice(0, 40);
   for (const i of negs) process.stderr.write(`${oof.get(i)!.toFixed(3)} cos=${rows[i]![0]!.toFixed(3)} [${pairs[i]!.dataset}] ${pairs[i]!.a}  ||  ${pairs[i]!.b}\n`);
 }
+if (process.env.DUMP_OOF) {
+  writeFileSync(process.env.DUMP_OOF, trainIdx.map((i) => JSON.stringify({ d: pairs[i]!.dataset, y: pairs[i]!.same,
+    p: rows[i]![0]! >= MIN_COSINE && !guardOf(rows[i]!) ? oof.get(i)! : 0 })).join('\n') + '\n');
+}
 const thresholds = { strict: pickThreshold('strict'), balanced: pickThreshold('balanced'), loose: pickThreshold('loose') };
 
 const final = fit(trainIdx);
-const report = (t: number) => ({
-  pooled: measure(testIdx, (i) => scorePair(final, rows[i]!), t, (p) => POOLED.has(p.dataset)),
-  ...Object.fromEntries(['qqp', 'stsb', 'mrpc', 'paws', 'gptcache'].map((d) =>
-    [d, measure(testIdx, (i) => scorePair(final, rows[i]!), t, (p) => p.dataset === d)])),
+const report = (idx: number[], prob: (i: number) => number, t: number) => ({
+  pooled: measure(idx, prob, t, (p) => POOLED.has(p.dataset)),
+  ...Object.fromEntries(['qqp', 'stsb', 'mrpc', 'paws', 'gptcache'].map((d) => [d, measure(idx, prob, t, (p) => p.dataset === d)])),
 });
-const heldOut = Object.fromEntries((Object.keys(thresholds) as Strictness[]).map((s) => [s, report(thresholds[s])]));
+const levels = Object.keys(thresholds) as Strictness[];
+// the training folds' out-of-fold numbers at the chosen thresholds: what a feature change is judged on first
+const trainFolds = Object.fromEntries(levels.map((s) => [s, report(trainIdx, (i) => oof.get(i)!, thresholds[s])]));
+const heldOut = Object.fromEntries(levels.map((s) => [s, report(testIdx, (i) => scorePair(final, rows[i]!), thresholds[s])]));
 const model: VerifierModel = {
-  embedder: embedder.id, features: [...FEATURE_NAMES], base: final.base,
+  embedder: embedder.id, features, base: final.base,
   trees: final.trees.map((t) => ({ ...t, threshold: t.threshold.map((x) => Math.round(x * 1e6) / 1e6), value: t.value.map((x) => Math.round(x * 1e6) / 1e6) })),
-  thresholds, minCosine: MIN_COSINE, trainedAt: new Date().toISOString().slice(0, 10), heldOut,
+  thresholds, minCosine: MIN_COSINE, trainedAt: new Date().toISOString().slice(0, 10), heldOut, trainFolds,
   trainedWith: { weights: args.weights!, precisionTargets: PRECISION_TARGETS, pawsFalseHitMax: PAWS_FALSE_HIT_MAX },
 };
 writeFileSync(args.out!, JSON.stringify(model) + '\n');
-console.log(JSON.stringify({ thresholds, heldOut }, null, 1));
+console.log(JSON.stringify({ thresholds, trainFolds, heldOut }, null, 1));

@@ -15,6 +15,17 @@ describe('npm run eval:semantic', () => {
     expect(last.pairsPerSec).toBeGreaterThan(0);
   });
 
+  it('on a support-bot workload: paraphrases hit, none of the traps do (--show prints every pair)', { timeout: 120_000 }, async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/semantic/eval-semantic.ts', '--pairs', 'test/fixtures/support-bot-pairs.jsonl', '--show'], { cwd: ROOT });
+    const lines = stdout.trim().split('\n');
+    const last = JSON.parse(lines.at(-1)!) as { positives: number; negatives: number; truePositives: number; falseHits: number };
+    expect(last).toMatchObject({ positives: 22, negatives: 14, falseHits: 0 });
+    // 9 of 22 with the shipped verifier and USE-Lite (docs/semantic-cache.md); fewer would be a regression
+    expect(last.truePositives).toBeGreaterThanOrEqual(9);
+    expect(lines.filter((l) => l.startsWith('HIT  same')).length).toBe(last.truePositives);
+    expect(lines.filter((l) => l.startsWith('HIT  diff'))).toEqual([]);
+  });
+
   it('explains its usage when --pairs is missing', async () => {
     const err = await run(process.execPath, ['--import', 'tsx', 'scripts/semantic/eval-semantic.ts'], { cwd: ROOT }).then(() => null, (e: { code: number; stderr: string }) => e);
     expect(err?.code).toBe(2);

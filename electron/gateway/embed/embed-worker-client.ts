@@ -58,7 +58,8 @@ export function createEmbedWorkerClient(setup: WorkerSetup, onProgress: (p: Mode
     /** `hydrating`: a scope's stored rows, so a saved graph of their bucket may be loaded; then `settle(scope)` */
     add: (items: Array<{ bucket: string; id: string; vector: Float32Array }>, scope?: IndexScope, hydrating = false) =>
       call<'ack'>({ op: 'add', items, scope, hydrating }),
-    settle: (scope: IndexScope) => call<'ack'>({ op: 'settle', scope }),
+    /** `embedders`: those the project still has stored vectors of; saved graphs of others are removed */
+    settle: (scope: IndexScope, embedders: string[] = []) => call<'ack'>({ op: 'settle', scope, embedders }),
     /** saves every changed graph now (close does this too) */
     persist: () => call<'persist'>({ op: 'persist' }),
     remove: (ids: string[]) => call<'ack'>({ op: 'remove', ids }),

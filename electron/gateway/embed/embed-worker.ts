@@ -11,25 +11,27 @@ import type { WorkerMessage, WorkerReply, WorkerRequest, WorkerSetup } from './w
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
 const embedders = new Map<string, Promise<Embedder>>();
-const SAVE_DELAY_MS = 30_000;
+/** how often changed graphs are checked for a save (the index decides which are due) */
+const SAVE_CHECK_MS = 30_000;
 let saveTimer: NodeJS.Timeout | null = null;
 const index = createVectorIndex({
   minRows: setup.hnswMinRows,
   files: setup.indexDir ? createGraphFiles(setup.indexDir) : null,
-  // throttled, not debounced: under steady traffic a graph is still saved every SAVE_DELAY_MS
-  onChange: () => {
-    if (saveTimer) return;
-    saveTimer = setTimeout(() => {
-      saveTimer = null;
-      queue = queue.then(() => { persist(false); });
-    }, setup.indexSaveDelayMs ?? SAVE_DELAY_MS);
-    saveTimer.unref();
-  },
+  onChange: scheduleSave,
 });
+
+function scheduleSave() {
+  if (saveTimer) return;
+  saveTimer = setTimeout(() => {
+    saveTimer = null;
+    queue = queue.then(() => { if (persist(false).pending > 0) scheduleSave(); });
+  }, setup.indexSaveDelayMs ?? SAVE_CHECK_MS);
+  saveTimer.unref();
+}
 
 function persist(all: boolean) {
   const r = index.persist(all);
-  // the next change or close tries again; a failed save only costs a rebuild after a restart
+  // a failed save is retried later; it only costs a rebuild after a restart
   for (const error of r.errors) post({ seq: null, problem: `saving a semantic index graph failed: ${error}` });
   return r;
 }
@@ -76,7 +78,7 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
       for (const it of req.items) index.add(it.bucket, it.id, it.vector, req.scope ?? null, req.hydrating === true);
       return { op: 'ack' };
     case 'settle':
-      index.settle(req.scope);
+      index.settle(req.scope, req.embedders);
       return { op: 'ack' };
     case 'persist':
       return { op: 'persist', ...persist(true) };

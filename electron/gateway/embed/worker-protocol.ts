@@ -16,7 +16,7 @@ export interface WorkerSetup {
   indexDir?: string;
   /** rows a bucket needs before it gets a graph (default 4,096; tests lower it) */
   hnswMinRows?: number;
-  /** a changed graph is saved this long after its first change (default 30 s), and on close */
+  /** how often changed graphs are checked for a save (default 30 s); they are always saved on close */
   indexSaveDelayMs?: number;
 }
 
@@ -27,7 +27,7 @@ export type WorkerRequest =
   | { op: 'load'; spec: LocalEmbedderSpec; allowDownload: boolean }
   | { op: 'embed'; embedder: string; texts: string[] }
   | { op: 'add'; items: Array<{ bucket: string; id: string; vector: Float32Array }>; scope?: IndexScope; hydrating?: boolean }
-  | { op: 'settle'; scope: IndexScope }
+  | { op: 'settle'; scope: IndexScope; embedders: string[] }
   | { op: 'persist' }
   | { op: 'remove'; ids: string[] }
   | { op: 'search'; bucket: string; vector: Float32Array; k: number }
@@ -41,7 +41,7 @@ export type WorkerReply =
   | { op: 'search'; neighbours: Neighbour[] }
   | { op: 'embed-search'; vector: Float32Array; neighbours: Neighbour[]; embedMs: number; searchMs: number }
   | { op: 'stats' } & IndexStats
-  | { op: 'persist'; saved: number; errors: string[] }
+  | { op: 'persist'; saved: number; pending: number; errors: string[] }
   | { op: 'ack' };
 
 export type IndexStats = SemanticIndexStats;

@@ -20,13 +20,14 @@ function vec(seed: number, dim = DIM): Float32Array {
 }
 
 let root: string;
-beforeEach(() => { root = mkdtempSync(join(tmpdir(), 'tollgate-graphs-')); });
+let clock = 0;
+beforeEach(() => { root = mkdtempSync(join(tmpdir(), 'tollgate-graphs-')); clock = 0; });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 /** an index whose build steps run when drained, persisting under root */
 function openIndex() {
   const steps: Array<() => void> = [];
-  const index = createVectorIndex({ schedule: (fn) => steps.push(fn), minRows: MIN_ROWS, files: createGraphFiles(root) });
+  const index = createVectorIndex({ schedule: (fn) => steps.push(fn), minRows: MIN_ROWS, files: createGraphFiles(root), now: () => clock });
   const drain = () => { while (steps.length) steps.shift()!(); };
   return { index, drain };
 }
@@ -60,7 +61,7 @@ const sidecarFile = () => savedFiles().find((f) => f.endsWith('.json'))!;
 function buildAndSave() {
   const { index } = hydrate(stored(0, ROWS));
   expect(index.stats()).toMatchObject({ indexed: ROWS, graphInserts: ROWS, graphsLoaded: 0 });
-  expect(index.persist()).toEqual({ saved: 1, errors: [] });
+  expect(index.persist()).toEqual({ saved: 1, pending: 0, errors: [] });
   return index;
 }
 
@@ -82,17 +83,28 @@ describe('HNSW graph persistence', () => {
     }
   });
 
-  it('an unchanged graph is not saved again; only a changed one, and a graph still being built waits for its build', () => {
+  it('saves a changed graph once 64 changes or 10 minutes have gathered, or on close; never an unchanged one', () => {
     const index = buildAndSave();
-    expect(index.persist()).toEqual({ saved: 0, errors: [] });
+    expect(index.persist()).toEqual({ saved: 0, pending: 0, errors: [] });
     index.remove('e3');
-    expect(index.persist()).toEqual({ saved: 1, errors: [] });
+    expect(index.persist()).toEqual({ saved: 0, pending: 1, errors: [] });
+    clock += 10 * 60_000;
+    expect(index.persist()).toEqual({ saved: 1, pending: 0, errors: [] });
+    for (let i = 0; i < 63; i++) index.remove(`e${100 + i}`);
+    expect(index.persist()).toEqual({ saved: 0, pending: 1, errors: [] });
+    index.remove('e299');
+    expect(index.persist()).toEqual({ saved: 1, pending: 0, errors: [] });
+    index.remove('e0');
+    expect(index.persist(true)).toEqual({ saved: 1, pending: 0, errors: [] });
+
+    // a graph still being built waits for its build, except on close
     const steps: Array<() => void> = [];
-    const building = createVectorIndex({ schedule: (fn) => steps.push(fn), minRows: MIN_ROWS, files: createGraphFiles(root) });
+    const building = createVectorIndex({ schedule: (fn) => steps.push(fn), minRows: MIN_ROWS, files: createGraphFiles(root), now: () => clock });
     for (const [id, v] of stored(0, ROWS)) building.add('other', id, v, SCOPE);
     steps.shift()!();
-    expect(building.persist()).toEqual({ saved: 0, errors: [] });
-    expect(building.persist(true)).toEqual({ saved: 1, errors: [] });
+    clock += 3600_000;
+    expect(building.persist()).toEqual({ saved: 0, pending: 1, errors: [] });
+    expect(building.persist(true)).toEqual({ saved: 1, pending: 0, errors: [] });
   });
 
   it('adds stored rows the file lacks and drops rows it holds that are no longer stored', () => {
@@ -108,7 +120,7 @@ describe('HNSW graph persistence', () => {
     expect(top(index, ROWS + 7)[0]).toMatchObject({ id: `e${ROWS + 7}` });
 
     // the next save holds the new rows and the deletions: a second restart builds nothing
-    expect(index.persist()).toEqual({ saved: 1, errors: [] });
+    expect(index.persist(true)).toEqual({ saved: 1, pending: 0, errors: [] });
     const again = hydrate(rows).index;
     expect(again.stats()).toMatchObject({ rows: ROWS + 17, graphInserts: 0, rowsLoaded: ROWS + 17 });
     expect(top(again, 200).map((n) => n.id)).not.toContain('e200');
@@ -127,7 +139,7 @@ describe('HNSW graph persistence', () => {
     const { index } = hydrate(stored(0, ROWS));
     expect(index.stats()).toMatchObject({ graphsLoaded: 0, graphInserts: ROWS, indexed: ROWS });
     expect(top(index, 42)[0]).toMatchObject({ id: 'e42' });
-    expect(index.persist()).toEqual({ saved: 1, errors: [] });
+    expect(index.persist()).toEqual({ saved: 1, pending: 0, errors: [] });
     expect(savedFiles()).toHaveLength(2);
   });
 
@@ -166,6 +178,17 @@ describe('HNSW graph persistence', () => {
 
     const live = buildAndSave();
     for (let i = 0; i < ROWS; i++) live.remove(`e${i}`);
+    expect(savedFiles()).toEqual([]);
+  });
+
+  it('keeps the graphs of an embedder the project still has vectors of, and removes them once it has none', () => {
+    buildAndSave();
+    const other = { project: SCOPE.project, embedder: 'transformers:Xenova/all-MiniLM-L6-v2' };
+    openIndex().index.settle(other, [SCOPE.embedder, other.embedder]);
+    expect(savedFiles()).toHaveLength(2);
+    openIndex().index.settle({ ...other, project: 'another' }, []);
+    expect(savedFiles()).toHaveLength(2);
+    openIndex().index.settle(other, [other.embedder]);
     expect(savedFiles()).toEqual([]);
   });
 });

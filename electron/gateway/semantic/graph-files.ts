@@ -161,9 +161,13 @@ export function createGraphFiles(root: string) {
       }
     },
 
-    /** removes every saved graph of a project (all embedders) */
-    removeProject(project: string) {
-      rmSync(join(root, sha1Hex(project).slice(0, 16)), { recursive: true, force: true });
+    /** removes a project's saved graphs of every embedder not kept (after a switch, once no vectors of it are left) */
+    pruneEmbedders(project: string, keep: string[]) {
+      const dir = join(root, sha1Hex(project).slice(0, 16));
+      const kept = new Set(keep.map((e) => sha1Hex(e).slice(0, 16)));
+      let names: string[];
+      try { names = readdirSync(dir); } catch { return; }
+      for (const n of names) if (!kept.has(n)) rmSync(join(dir, n), { recursive: true, force: true });
     },
   };
 }

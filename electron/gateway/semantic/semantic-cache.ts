@@ -128,7 +128,7 @@ export function createSemanticCache(deps: SemanticCacheDeps) {
     // saved graphs of these buckets are loaded, matched against the stored rows, and only what they lack is built
     const scope = { project, embedder: embedder.id };
     for (let i = 0; i < items.length; i += 1000) await worker.add(items.slice(i, i + 1000), scope, true);
-    await worker.settle(scope);
+    await worker.settle(scope, deps.repo.listEmbedders(project));
     void reembed(project, embedder);
   }
 

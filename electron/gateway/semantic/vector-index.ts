@@ -11,6 +11,14 @@ const INDEX_STEP = 64;
 const PARAMS: GraphParams = { m: 16, efConstruction: 100, ef: 64 };
 /** rows of a loaded graph compared with their stored vectors: a model changed under the same embedder id shows here */
 const CHECKED_ROWS = 16;
+/**
+ * When a changed graph is saved (besides close): once its unsaved changes reach 1 % of its rows (at least 64), or
+ * its oldest unsaved change is 10 minutes old. A save writes the whole graph (~220 MB at 100k rows) and holds the
+ * worker meanwhile, so a few changes to a big graph wait rather than rewrite it.
+ */
+const SAVE_CHANGED_SHARE = 0.01;
+const SAVE_MIN_CHANGES = 64;
+const SAVE_MAX_AGE_MS = 10 * 60_000;
 
 interface Bucket {
   key: string;
@@ -26,8 +34,11 @@ interface Bucket {
   deleted: Set<number>;
   /** a graph loaded from disk whose rows are not all matched with stored vectors yet: entry id → row */
   unmatched: Map<string, number> | null;
-  /** the graph changed since its last save */
-  dirty: boolean;
+  /** graph changes since its last save, and when the first of them happened */
+  changes: number;
+  changedAt: number;
+  /** the last save failed then (disk full?): the next try waits SAVE_MAX_AGE_MS */
+  failedAt: number | null;
 }
 
 export interface VectorIndexOptions {
@@ -36,8 +47,9 @@ export interface VectorIndexOptions {
   minRows?: number;
   /** where graphs are saved and loaded; none = built in memory only */
   files?: GraphFiles | null;
-  /** a graph changed: the owner saves it later (debounced), never on every insert */
+  /** a graph changed: the owner calls persist() later, never on every insert */
   onChange?: () => void;
+  now?: () => number;
 }
 
 /**
@@ -55,11 +67,15 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
   const counters = { graphInserts: 0, graphsLoaded: 0, rowsLoaded: 0, graphsSaved: 0, graphsDiscarded: 0 };
   let building = false;
 
-  const changed = (b: Bucket) => {
-    if (!b.scope || !files) return;
-    b.dirty = true;
+  const now = options.now ?? Date.now;
+  const changed = (b: Bucket, n = 1) => {
+    if (!b.scope || !files || n === 0) return;
+    if (b.changes === 0) b.changedAt = now();
+    b.changes += n;
     options.onChange?.();
   };
+  const isDue = (b: Bucket) => (b.failedAt === null || now() - b.failedAt >= SAVE_MAX_AGE_MS)
+    && (b.changes >= Math.max(SAVE_MIN_CHANGES, b.indexed * SAVE_CHANGED_SHARE) || now() - b.changedAt >= SAVE_MAX_AGE_MS);
   const needsBuild = (b: Bucket) => (b.graph !== null || b.count >= minRows) && b.indexed < b.count;
 
   function grow(b: Bucket, rows: number) {
@@ -93,7 +109,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     if (!b) {
       b = {
         key, scope, dim, ids: [], vectors: new Float32Array(dim * 16), count: 0, indexed: 0, graph: null,
-        deleted: new Set(), unmatched: null, dirty: false,
+        deleted: new Set(), unmatched: null, changes: 0, changedAt: 0, failedAt: null,
       };
       buckets.set(key, b);
       if (hydrating) adopt(b);
@@ -137,8 +153,8 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
         if (b.deleted.has(row)) b.graph.markDelete(row);
       }
       counters.graphInserts += end - b.indexed;
+      changed(b, end - b.indexed);
       b.indexed = end;
-      changed(b);
       break;
     }
     if ([...buckets.values()].some(needsBuild)) scheduleBuild();
@@ -189,14 +205,15 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     /**
      * A scope's stored rows have all been added: rows of loaded graphs that no stored row matched (invalidated or
      * expired meanwhile) are deleted, a graph that disagrees with the stored vectors is dropped and rebuilt, and
-     * the saved files of buckets that have no rows any more are removed.
+     * the saved files of buckets that have no rows any more are removed, and those of embedders the project no longer
+     * has vectors of (`embedders`: those it has).
      */
-    settle(scope: GraphScope) {
+    settle(scope: GraphScope, embedders: string[] = []) {
       const same = (s: GraphScope | null) => s?.project === scope.project && s.embedder === scope.embedder;
       for (const b of [...buckets.values()]) {
         if (!same(b.scope) || !b.unmatched) continue;
         for (const row of b.unmatched.values()) b.graph!.markDelete(row);
-        if (b.unmatched.size) changed(b);
+        changed(b, b.unmatched.size);
         b.unmatched = null;
         if (!agrees(b)) {
           files?.remove(b.scope!, b.key);
@@ -208,25 +225,37 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
       }
       if ([...buckets.values()].some(needsBuild)) scheduleBuild();
       files?.prune(scope, [...buckets.values()].filter((b) => same(b.scope)).map((b) => b.key));
+      files?.pruneEmbedders(scope.project, [scope.embedder, ...embedders, ...[...buckets.values()].filter((b) => b.scope?.project === scope.project).map((b) => b.scope!.embedder)]);
     },
-    /** saves changed graphs; a graph still being built waits for its build unless `all` (on close) */
-    persist(all = false): { saved: number; errors: string[] } {
+    /**
+     * Saves changed graphs that are due (see SAVE_CHANGED_SHARE), or with `all` (close) every changed one. A graph
+     * still being built waits for its build unless `all`. `pending`: changed graphs left unsaved.
+     */
+    persist(all = false): { saved: number; pending: number; errors: string[] } {
       const errors: string[] = [];
       let saved = 0;
-      if (!files) return { saved, errors };
+      let pending = 0;
+      if (!files) return { saved, pending, errors };
       for (const b of buckets.values()) {
-        if (!b.dirty || !b.graph || !b.scope || b.unmatched || (!all && b.indexed < b.count)) continue;
+        if (!b.changes || !b.graph || !b.scope || b.unmatched) continue;
+        if (!all && (b.indexed < b.count || !isDue(b))) {
+          pending++;
+          continue;
+        }
         const ids = Array.from({ length: b.indexed }, (_, row) => (b.deleted.has(row) ? null : b.ids[row] ?? null));
         try {
           files.save(b.scope, b.key, b.dim, b.graph, ids, PARAMS);
-          b.dirty = false;
+          b.changes = 0;
+          b.failedAt = null;
           saved++;
           counters.graphsSaved++;
         } catch (err) {
           errors.push(err instanceof Error ? err.message : String(err));
+          b.failedAt = now();
+          pending++;
         }
       }
-      return { saved, errors };
+      return { saved, pending, errors };
     },
     has: (id: string) => where.has(id),
     get size() { return where.size; },

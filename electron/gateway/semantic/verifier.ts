@@ -26,6 +26,8 @@ export interface VerifierModel {
   minCosine: number;
   trainedAt: string;
   heldOut?: unknown;
+  /** out-of-fold numbers on the training split at the chosen thresholds */
+  trainFolds?: unknown;
   /** the trainer's settings (dataset weights, threshold targets) */
   trainedWith?: unknown;
 }

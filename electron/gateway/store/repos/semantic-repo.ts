@@ -43,6 +43,8 @@ export function createSemanticRepo(db: Database.Database) {
   const stale = db.prepare(`${SELECT} WHERE (v.embedder != ? OR v.vector IS NULL) AND e.project = ? LIMIT ?`);
   const byProject = db.prepare(`${SELECT} WHERE e.project = ? AND v.embedder = ? AND v.vector IS NOT NULL`);
   const entryIds = db.prepare('SELECT entry_id FROM semantic_vectors').pluck();
+  const embedders = db.prepare(`SELECT DISTINCT v.embedder FROM semantic_vectors v JOIN cache_entries e ON e.id = v.entry_id
+    WHERE e.project = ? AND v.vector IS NOT NULL`).pluck();
 
   return {
     insert(r: { entryId: string; contextKey: string; embedder: string; text: string; vector: Float32Array }) {
@@ -71,6 +73,8 @@ export function createSemanticRepo(db: Database.Database) {
     },
     /** every entry that has a semantic row */
     listEntryIds(): Set<string> { return new Set(entryIds.all() as string[]); },
+    /** the embedders a project's stored vectors come from */
+    listEmbedders(project: string): string[] { return embedders.all(project) as string[]; },
   };
 }
 
