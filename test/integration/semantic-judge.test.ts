@@ -3,7 +3,7 @@ import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/ch
 import { describe, expect, it } from 'vitest';
 import type { Project, ProjectUsage, SemanticJudge } from '../../shared/api/dto';
 import type { RecordedCall } from '../support/mock-upstream';
-import { useSharedGateway, type TestGateway } from '../support/start-gateway';
+import { startTestGateway, useSharedGateway, type TestGateway } from '../support/start-gateway';
 import { fetchTrace } from '../support/wire';
 
 // Borderline pairs, measured with USE-Lite and the shipped verifier (balanced needs 0.9185; the default band
@@ -216,5 +216,27 @@ describe('semantic cache: LLM judge for borderline candidates', () => {
     expect(off.body.semantic.judge).toBeNull();
     const fresh = await t.admin<Project>('/admin/v1/projects', { method: 'POST', body: { slug: 'judge-default' } });
     expect(fresh.body.semantic.judge).toBeNull();
+  });
+});
+
+describe('semantic cache: LLM judge under concurrency', () => {
+  it('two identical borderline prompts in flight together share one judge call', async () => {
+    // mock-slow answers after 2 s, so the second request arrives while the first one's judge call is still out
+    const g = await startTestGateway({ semanticJudge: { timeoutMs: 10_000 } });
+    try {
+      expect((await g.admin('/admin/v1/projects', { method: 'POST', body: { slug: 'together', semantic: { enabled: true, judge: { model: 'mock-slow' } } } })).status).toBe(201);
+      const c = g.client({ project: 'together' });
+      await c.chat.completions.create(ask('How do I cancel my subscription?'));
+      g.mock.reset();
+      g.mock.script([{ content: 'YES' }]);
+      const both = await Promise.all([1, 2].map(() => c.chat.completions.create(ask('What is the way to cancel my subscription?')).withResponse()));
+      expect(both.map((r) => r.response.headers.get('x-tollgate-cache'))).toEqual(['hit', 'hit']);
+      expect(both.map((r) => r.response.headers.get('x-tollgate-cache-judge'))).toEqual(['yes', 'yes']);
+      const chats = g.mock.calls.filter((x) => x.path.endsWith('/chat/completions'));
+      expect(chats.filter(isJudgeCall)).toHaveLength(1);
+      expect(chats.filter((x) => !isJudgeCall(x))).toHaveLength(0);
+    } finally {
+      await g.close();
+    }
   });
 });
