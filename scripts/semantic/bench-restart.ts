@@ -64,6 +64,22 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floo
     }
   });
   for (let i = 0; i < N; i += 5000) write(i, Math.min(N, i + 5000));
+  // the part of a hydration that runs on the gateway's event loop: reading the stored vectors, a page at a time
+  let s = performance.now();
+  const all = repo.listForProject(project, embedder).length;
+  const atOnceS = (performance.now() - s) / 1000;
+  let rows = 0; let longestPageMs = 0; let cursor = 0;
+  s = performance.now();
+  for (;;) {
+    const p0 = performance.now();
+    const page = repo.pageForProject(project, embedder, cursor, 1000);
+    longestPageMs = Math.max(longestPageMs, performance.now() - p0);
+    if (!page.rows.length) break;
+    rows += page.rows.length;
+    cursor = page.cursor;
+  }
+  console.log(JSON.stringify({ label: 'reading the stored vectors from SQLite (event loop)', rows, all, atOnceS: round(atOnceS),
+    pagedS: round((performance.now() - s) / 1000), longestPageMs: round(longestPageMs) }));
   store.close();
 }
 
