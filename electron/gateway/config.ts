@@ -55,7 +55,7 @@ export interface GatewayOptions {
   routing?: RoutingOptions;
   /** the semantic cache's LLM judge: its timeout (default 3 s) and how many verdicts it remembers */
   semanticJudge?: LlmJudgeOptions;
-  /** semantic HNSW graphs: rows before a bucket gets one (default 4,096), save delay after a change (default 30 s) */
+  /** semantic HNSW graphs: rows before a bucket gets one (default 4,096), how often changed graphs are checked for a save (default 30 s) */
   semanticIndex?: { minRows?: number; saveDelayMs?: number };
   /** process env to read defaults from (tests pass their own) */
   env?: NodeJS.ProcessEnv;

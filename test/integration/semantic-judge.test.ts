@@ -3,7 +3,7 @@ import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/ch
 import { describe, expect, it } from 'vitest';
 import type { Project, ProjectUsage, SemanticJudge } from '../../shared/api/dto';
 import type { RecordedCall } from '../support/mock-upstream';
-import { useSharedGateway, type TestGateway } from '../support/start-gateway';
+import { startTestGateway, useSharedGateway, type TestGateway } from '../support/start-gateway';
 import { fetchTrace } from '../support/wire';
 
 // Borderline pairs, measured with USE-Lite and the shipped verifier (balanced needs 0.9185; the default band
@@ -18,7 +18,8 @@ import { fetchTrace } from '../support/wire';
 
 let t: TestGateway;
 
-useSharedGateway({ semanticJudge: { timeoutMs: 500 } }, (gw) => {
+// a long judge timeout here, so a loaded machine never turns a scripted verdict into a timeout; the timeout test has its own gateway
+useSharedGateway({ semanticJudge: { timeoutMs: 10_000 } }, (gw) => {
   t = gw;
 });
 
@@ -121,24 +122,8 @@ describe('semantic cache: LLM judge for borderline candidates', () => {
     expect(Number(r.cost)).toBeCloseTo(trace.costUsd!, 9);
   });
 
-  it.each([
-    ['an upstream error', 'judge-error', 'mock-error-500', 'error', 'How do I export my data?', 'What is the way to export my data?'],
-    ['a timeout', 'judge-timeout', 'mock-stall', 'timeout', 'How do I change my email address?', 'What is the way to change my email address?'],
-  ])('a judge that fails with %s is a miss, and the request is still answered', async (_what, slug, model, verdict, cached, asked) => {
-    const c = await setUp(slug, { model });
-    await call(c, ask(cached));
-    t.mock.reset();
-    const r = await call(c, ask(asked));
-    expect(r.cache).toBe('miss');
-    expect(r.judge).toBe(verdict);
-    expect(r.data.choices[0]!.message.content).toBe(`Echo: ${asked}`);
-    expect(judgeCalls()).toHaveLength(1);
-    expect(judgeCalls()[0]!.body.model).toBe(model);
-    expect(answerCalls()).toHaveLength(1);
-    const trace = await fetchTrace(t, r.traceId);
-    expect(trace.status).toBe(200);
-    expect(trace.cacheMatch?.judge?.verdict).toBe(verdict);
-    expect(trace.cacheMatch?.judge?.detail).toBeTruthy();
+  it('a judge that fails with an upstream error is a miss, and the request is still answered', async () => {
+    await expectFailedJudgeIsMiss(t, 'judge-error', 'mock-error-500', 'error');
   });
 
   it.each([
@@ -218,3 +203,47 @@ describe('semantic cache: LLM judge for borderline candidates', () => {
     expect(fresh.body.semantic.judge).toBeNull();
   });
 });
+
+describe('semantic cache: LLM judge, concurrency and timeouts', () => {
+  it('two identical borderline prompts in flight together share one judge call', async () => {
+    // mock-slow answers after 2 s, so the second request arrives while the first one's judge call is still out
+    const c = await setUp('together', { model: 'mock-slow' });
+    await call(c, ask('How do I cancel my subscription?'));
+    t.mock.reset();
+    t.mock.script([{ content: 'YES' }]);
+    const both = await Promise.all([1, 2].map(() => call(c, ask('What is the way to cancel my subscription?'))));
+    expect(both.map((r) => r.cache)).toEqual(['hit', 'hit']);
+    expect(both.map((r) => r.judge)).toEqual(['yes', 'yes']);
+    expect(judgeCalls()).toHaveLength(1);
+    expect(answerCalls()).toHaveLength(0);
+  });
+
+  it('a judge that times out is a miss, and the request is still answered', async () => {
+    // mock-stall never answers: whatever the machine's load, only the timeout ends the judge's call
+    const g = await startTestGateway({ semanticJudge: { timeoutMs: 300 } });
+    try {
+      await expectFailedJudgeIsMiss(g, 'judge-timeout', 'mock-stall', 'timeout');
+    } finally {
+      await g.close();
+    }
+  });
+});
+
+/** A borderline paraphrase whose judge fails: a miss, the judge asked once, the answer fetched, the reason traced. */
+async function expectFailedJudgeIsMiss(g: TestGateway, slug: string, model: string, verdict: string) {
+  expect((await g.admin('/admin/v1/projects', { method: 'POST', body: { slug, semantic: { enabled: true, judge: { model } } } })).status).toBe(201);
+  const c = g.client({ project: slug });
+  await call(c, ask('How do I export my data?'));
+  g.mock.reset();
+  const r = await call(c, ask('What is the way to export my data?'));
+  expect(r.cache).toBe('miss');
+  expect(r.judge).toBe(verdict);
+  expect(r.data.choices[0]!.message.content).toBe('Echo: What is the way to export my data?');
+  const chats = g.mock.calls.filter((x) => x.path.endsWith('/chat/completions'));
+  expect(chats.filter(isJudgeCall).map((x) => x.body.model)).toEqual([model]);
+  expect(chats.filter((x) => !isJudgeCall(x))).toHaveLength(1);
+  const trace = await fetchTrace(g, r.traceId);
+  expect(trace.status).toBe(200);
+  expect(trace.cacheMatch?.judge?.verdict).toBe(verdict);
+  expect(trace.cacheMatch?.judge?.detail).toBeTruthy();
+}

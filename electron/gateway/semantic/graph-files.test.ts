@@ -83,6 +83,17 @@ describe('HNSW graph persistence', () => {
     }
   });
 
+  it('builds a hydrated bucket once all its stored rows are in, not while they arrive', () => {
+    const { index, drain } = openIndex();
+    for (const [id, v] of stored(0, ROWS)) index.add(BUCKET, id, v, SCOPE, true);
+    drain();
+    expect(index.stats()).toMatchObject({ rows: ROWS, graphInserts: 0 });
+    expect(top(index, 7)[0]).toMatchObject({ id: 'e7' });
+    index.settle(SCOPE);
+    drain();
+    expect(index.stats()).toMatchObject({ rows: ROWS, indexed: ROWS, graphInserts: ROWS });
+  });
+
   it('saves a changed graph once 64 changes or 10 minutes have gathered, or on close; never an unchanged one', () => {
     const index = buildAndSave();
     expect(index.persist()).toEqual({ saved: 0, pending: 0, errors: [] });
@@ -157,6 +168,16 @@ describe('HNSW graph persistence', () => {
     expect(index.stats()).toMatchObject({ graphsLoaded: 1, graphsDiscarded: 1, graphInserts: ROWS, indexed: ROWS });
     expect(top(index, 5042)[0]).toMatchObject({ id: 'e42' });
     expect(top(index, 5042)[0]!.similarity).toBeCloseTo(1, 4);
+  });
+
+  it('rebuilds a loaded graph from its live rows once most of its rows are deleted', () => {
+    buildAndSave();
+    const { index } = hydrate(stored(0, ROWS).filter((_, i) => i % 3 === 0));
+    expect(index.stats()).toMatchObject({ graphsLoaded: 1, graphsDiscarded: 1, rows: ROWS / 3, indexed: ROWS / 3, graphInserts: ROWS / 3 });
+    expect(top(index, 42)[0]).toMatchObject({ id: 'e42' });
+    expect(top(index, 43).map((n) => n.id)).not.toContain('e43');
+    expect(index.persist(true).saved).toBe(1);
+    expect(JSON.parse(readFileSync(sidecarFile(), 'utf8')).ids).toHaveLength(ROWS / 3);
   });
 
   it('a save killed half-way leaves the previous save loadable, and its leftovers are removed', () => {

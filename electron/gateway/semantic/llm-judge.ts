@@ -180,8 +180,6 @@ export function createLlmJudge(options: LlmJudgeOptions = {}) {
         pending.delete(key);
       }
     },
-
-    get rememberedVerdicts() { return verdicts.size; },
   };
 }
 

@@ -33,6 +33,8 @@ interface ActiveEmbedder { id: string; dim: number; embedSearch(bucket: string, 
 
 const RESOURCE_MODELS = fileURLToPath(new URL('../../../resources/models', import.meta.url));
 const REEMBED_BATCH = 32;
+/** stored vectors read and sent to the worker per step of a hydration (~2 MB at 512 dimensions) */
+const HYDRATE_PAGE = 1000;
 /** a wrong report lifts the entry's bar just above the similarity that fooled it */
 const TIGHTEN_STEP = 0.01;
 
@@ -49,7 +51,7 @@ export interface SemanticCacheDeps {
   /** the learned verifier (default resources/semantic-verifier.json) */
   verifierFile?: string;
   verifier?: VerifierModel;
-  /** HNSW graphs: rows before a bucket gets one (default 4,096), delay of a save after a change (default 30 s) */
+  /** HNSW graphs: rows before a bucket gets one (default 4,096), how often changed graphs are checked for a save (default 30 s) */
   index?: { minRows?: number; saveDelayMs?: number };
 }
 
@@ -119,15 +121,20 @@ export function createSemanticCache(deps: SemanticCacheDeps) {
 
   async function loadStored(project: string, embedder: ActiveEmbedder) {
     deps.store.flush();
-    const rows = deps.repo.listForProject(project, embedder.id);
-    const items = rows.map((r) => {
-      const bucket = bucketOf(r.embedder, r.contextKey);
-      meta.set(r.entryId, { text: r.text, minSimilarity: r.minSimilarity, bucket });
-      return { bucket, id: r.entryId, vector: r.vector! };
-    });
-    // saved graphs of these buckets are loaded, matched against the stored rows, and only what they lack is built
+    // saved graphs of these buckets are loaded, matched against the stored rows, and only what they lack is built.
+    // A page at a time: reading 100k vectors at once would hold the event loop for seconds.
     const scope = { project, embedder: embedder.id };
-    for (let i = 0; i < items.length; i += 1000) await worker.add(items.slice(i, i + 1000), scope, true);
+    for (let cursor = 0; ;) {
+      const page = deps.repo.pageForProject(project, embedder.id, cursor, HYDRATE_PAGE);
+      if (!page.rows.length) break;
+      cursor = page.cursor;
+      const items = page.rows.map((r) => {
+        const bucket = bucketOf(r.embedder, r.contextKey);
+        meta.set(r.entryId, { text: r.text, minSimilarity: r.minSimilarity, bucket });
+        return { bucket, id: r.entryId, vector: r.vector! };
+      });
+      await worker.add(items, scope, true);
+    }
     await worker.settle(scope, deps.repo.listEmbedders(project));
     void reembed(project, embedder);
   }

@@ -19,6 +19,8 @@ const CHECKED_ROWS = 16;
 const SAVE_CHANGED_SHARE = 0.01;
 const SAVE_MIN_CHANGES = 64;
 const SAVE_MAX_AGE_MS = 10 * 60_000;
+/** a loaded graph with more deleted rows than this share is rebuilt from its live rows (a graph never shrinks) */
+const COMPACT_DELETED_SHARE = 0.5;
 
 interface Bucket {
   key: string;
@@ -32,6 +34,8 @@ interface Bucket {
   indexed: number;
   graph: Graph | null;
   deleted: Set<number>;
+  /** its stored rows are being loaded: it is built once they all are (building meanwhile only slows the load) */
+  hydrating: boolean;
   /** a graph loaded from disk whose rows are not all matched with stored vectors yet: entry id → row */
   unmatched: Map<string, number> | null;
   /** graph changes since its last save, and when the first of them happened */
@@ -76,7 +80,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
   };
   const isDue = (b: Bucket) => (b.failedAt === null || now() - b.failedAt >= SAVE_MAX_AGE_MS)
     && (b.changes >= Math.max(SAVE_MIN_CHANGES, b.indexed * SAVE_CHANGED_SHARE) || now() - b.changedAt >= SAVE_MAX_AGE_MS);
-  const needsBuild = (b: Bucket) => (b.graph !== null || b.count >= minRows) && b.indexed < b.count;
+  const needsBuild = (b: Bucket) => !b.hydrating && (b.graph !== null || b.count >= minRows) && b.indexed < b.count;
 
   function grow(b: Bucket, rows: number) {
     if (rows * b.dim <= b.vectors.length) return;
@@ -109,7 +113,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     if (!b) {
       b = {
         key, scope, dim, ids: [], vectors: new Float32Array(dim * 16), count: 0, indexed: 0, graph: null,
-        deleted: new Set(), unmatched: null, changes: 0, changedAt: 0, failedAt: null,
+        deleted: new Set(), hydrating: false, unmatched: null, changes: 0, changedAt: 0, failedAt: null,
       };
       buckets.set(key, b);
       if (hydrating) adopt(b);
@@ -122,6 +126,22 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     if (b.unmatched || b.deleted.size < b.count) return;
     buckets.delete(b.key);
     if (files && b.scope) files.remove(b.scope, b.key);
+  }
+
+  /** keeps only the live rows, in order, and drops the graph: it is rebuilt from them in steps */
+  function compact(b: Bucket) {
+    const vectors = new Float32Array(Math.max(b.count - b.deleted.size, 16) * b.dim);
+    const ids: string[] = [];
+    for (let row = 0; row < b.count; row++) {
+      if (b.deleted.has(row)) continue;
+      const id = b.ids[row]!;
+      vectors.set(b.vectors.subarray(row * b.dim, (row + 1) * b.dim), ids.length * b.dim);
+      where.set(id, { bucket: b.key, row: ids.length });
+      ids.push(id);
+    }
+    Object.assign(b, { vectors, ids, count: ids.length, indexed: 0, graph: null, deleted: new Set<number>(), changes: 0 });
+    if (files && b.scope) files.remove(b.scope, b.key);
+    counters.graphsDiscarded++;
   }
 
   /** the loaded graph's rows agree with the stored vectors (checked on a sample of matched rows) */
@@ -171,6 +191,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     add(key: string, id: string, vector: Float32Array, scope: GraphScope | null = null, hydrating = false) {
       if (where.has(id)) this.remove(id);
       const b = bucketOf(key, vector.length, scope, hydrating);
+      if (hydrating && b.scope) b.hydrating = true;
       if (vector.length !== b.dim) throw new Error(`vector of ${vector.length} dims for a bucket of ${b.dim}`);
       const saved = b.unmatched?.get(id);
       if (saved !== undefined) {
@@ -204,23 +225,20 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     },
     /**
      * A scope's stored rows have all been added: rows of loaded graphs that no stored row matched (invalidated or
-     * expired meanwhile) are deleted, a graph that disagrees with the stored vectors is dropped and rebuilt, and
+     * expired meanwhile) are deleted, a graph that disagrees with the stored vectors or is mostly deleted rows is
+     * dropped and rebuilt from the live rows, and
      * the saved files of buckets that have no rows any more are removed, and those of embedders the project no longer
      * has vectors of (`embedders`: those it has).
      */
     settle(scope: GraphScope, embedders: string[] = []) {
       const same = (s: GraphScope | null) => s?.project === scope.project && s.embedder === scope.embedder;
       for (const b of [...buckets.values()]) {
+        if (same(b.scope)) b.hydrating = false;
         if (!same(b.scope) || !b.unmatched) continue;
         for (const row of b.unmatched.values()) b.graph!.markDelete(row);
         changed(b, b.unmatched.size);
         b.unmatched = null;
-        if (!agrees(b)) {
-          files?.remove(b.scope!, b.key);
-          b.graph = null;
-          b.indexed = 0;
-          counters.graphsDiscarded++;
-        }
+        if (b.deleted.size > b.count * COMPACT_DELETED_SHARE || !agrees(b)) compact(b);
         dropIfEmpty(b);
       }
       if ([...buckets.values()].some(needsBuild)) scheduleBuild();

@@ -42,6 +42,10 @@ export function createSemanticRepo(db: Database.Database) {
   const byEmbedder = db.prepare(`${SELECT} WHERE v.embedder = ? AND v.vector IS NOT NULL AND e.project IN (SELECT value FROM json_each(?))`);
   const stale = db.prepare(`${SELECT} WHERE (v.embedder != ? OR v.vector IS NULL) AND e.project = ? LIMIT ?`);
   const byProject = db.prepare(`${SELECT} WHERE e.project = ? AND v.embedder = ? AND v.vector IS NOT NULL`);
+  // CROSS JOIN keeps SQLite walking semantic_vectors by rowid from the cursor; with a plain JOIN it reads the whole
+  // project through its index and sorts it, for every page
+  const page = db.prepare(`SELECT v.*, v.rowid AS row_id, e.project FROM semantic_vectors v CROSS JOIN cache_entries e ON e.id = v.entry_id
+    WHERE e.project = ? AND v.embedder = ? AND v.vector IS NOT NULL AND v.rowid > ? ORDER BY v.rowid LIMIT ?`);
   const entryIds = db.prepare('SELECT entry_id FROM semantic_vectors').pluck();
   const embedders = db.prepare(`SELECT DISTINCT v.embedder FROM semantic_vectors v JOIN cache_entries e ON e.id = v.entry_id
     WHERE e.project = ? AND v.vector IS NOT NULL`).pluck();
@@ -70,6 +74,11 @@ export function createSemanticRepo(db: Database.Database) {
     },
     listForProject(project: string, embedder: string): SemanticRow[] {
       return (byProject.all(project, embedder) as Row[]).map(toRow);
+    },
+    /** listForProject a page at a time (rows after `cursor`), so a big project is read between other work */
+    pageForProject(project: string, embedder: string, cursor: number, limit: number): { rows: SemanticRow[]; cursor: number } {
+      const page_ = page.all(project, embedder, cursor, limit) as Array<Row & { row_id: number }>;
+      return { rows: page_.map(toRow), cursor: page_.length ? page_[page_.length - 1]!.row_id : cursor };
     },
     /** every entry that has a semantic row */
     listEntryIds(): Set<string> { return new Set(entryIds.all() as string[]); },

@@ -10,7 +10,7 @@ import { saveProject } from '../project-actions';
 import { toProjectForm, toProjectPatch, type ProjectForm } from '../project-form';
 import { BudgetUsage } from './budget-usage';
 import { CapMeter } from './cap-meter';
-import { ProjectAliasesSection } from '../../settings/aliases-section';
+import { ProjectAliasesSection } from './project-aliases';
 import { RoutingSection } from './routing-section';
 
 const MODES: Array<[BudgetMode, string]> = [

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { RoutingDecision, SemanticMatch, Trace, TraceAttempt, TraceDetail } from '../../../../../shared/api/dto';
+import type { JudgeOutcome, RoutingDecision, SemanticMatch, Trace, TraceAttempt, TraceDetail } from '../../../../../shared/api/dto';
 import type { PriceLookup } from '../../../../../shared/api/dashboard';
 import { formatUsd } from '../../../../../shared/cost';
 import { HeadersTable } from '../../../components/headers-table';
@@ -85,7 +85,7 @@ export function TraceDetailPane({ trace, onClose }: { trace: Trace; onClose(): v
           </Section>
         )}
         <Section title="Cost math">
-          <CostMathView trace={trace} />
+          <CostMathView trace={trace} judge={detail?.cacheMatch?.judge ?? null} />
         </Section>
         {trace.routing && (
           <Section title="Routing">
@@ -137,7 +137,7 @@ function Bodies({ trace, detail, load }: { trace: Trace; detail: TraceDetail | n
   );
 }
 
-function CostMathView({ trace }: { trace: Trace }) {
+function CostMathView({ trace, judge }: { trace: Trace; judge: JudgeOutcome | null }) {
   const model = trace.modelUsed ?? trace.modelRequested;
   const [lookup, setLookup] = useState<PriceLookup | null>(null);
   useEffect(() => {
@@ -155,7 +155,8 @@ function CostMathView({ trace }: { trace: Trace }) {
   if (trace.cache === 'hit') {
     return (
       <p className="small">
-        Answered from the cache: <span className="mono">$0</span>. The original answer cost{' '}
+        Answered from the cache: <span className="mono">{formatUsd(trace.costUsd ?? 0)}</span>
+        {judge?.costUsd ? ', the LLM judge\'s call' : ''}. The original answer cost{' '}
         <span className="mono saved">{formatUsd(trace.savedUsd)}</span>, saved again by this hit.
       </p>
     );
@@ -177,6 +178,14 @@ function CostMathView({ trace }: { trace: Trace }) {
             <td className="num mono">{formatUsd(l.usd)}</td>
           </tr>
         ))}
+        {judge?.costUsd ? (
+          <tr>
+            <th>LLM judge</th>
+            <td />
+            <td className="mono dim small">{judge.model}</td>
+            <td className="num mono">{formatUsd(judge.costUsd)}</td>
+          </tr>
+        ) : null}
         <tr className="total">
           <th>total</th>
           <td />

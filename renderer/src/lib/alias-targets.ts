@@ -1,4 +1,4 @@
-import type { AliasPut, AliasTarget } from '../../../../shared/api/dto';
+import type { AliasPut, AliasTarget } from '../../../shared/api/dto';
 
 export type ParsedTargets = { targets: AliasPut['targets'] } | { error: string };
 
