@@ -2,6 +2,7 @@
 //   npm run train:semantic -- --data ../shared/data/semantic-pairs/dev [--vector-cache /tmp/tollgate-vectors]
 // The split is fixed (hash of each pair's source): 70 % train, 30 % held out. Thresholds are chosen on
 // out-of-fold predictions of the training part; the numbers reported are the held-out part's.
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { analyzeText, computeFeatures, FEATURE_NAMES } from '../../electron/gateway/semantic/pair-features';
@@ -65,10 +66,14 @@ function fit(idx: number[]) {
 // out-of-fold probabilities on the training part, to pick thresholds on predictions the model did not fit
 const oof = new Map<number, number>();
 const FOLDS = 5;
+// FOLD_SEED=n deals the folds differently: a feature change should win under more than one deal
+const foldSeed = process.env.FOLD_SEED;
+const foldOf = (i: number, j: number) => (foldSeed
+  ? createHash('sha256').update(`${foldSeed}|${pairs[i]!.source}`).digest().readUInt32BE(0) : j) % FOLDS;
 for (let k = 0; k < FOLDS; k++) {
-  const fitOn = trainIdx.filter((_, j) => j % FOLDS !== k);
+  const fitOn = trainIdx.filter((i, j) => foldOf(i, j) !== k);
   const model = fit(fitOn);
-  for (const i of trainIdx.filter((_, j) => j % FOLDS === k)) oof.set(i, scorePair(model, rows[i]!));
+  for (const i of trainIdx.filter((i, j) => foldOf(i, j) === k)) oof.set(i, scorePair(model, rows[i]!));
 }
 
 interface Stats { precision: number; hitRate: number; falseHitRate: number; pairs: number }
