@@ -118,6 +118,21 @@ describe('HNSW graph persistence', () => {
     expect(building.persist(true)).toEqual({ saved: 1, pending: 0, errors: [] });
   });
 
+  it('reports a failed save and waits 10 minutes before trying that graph again', () => {
+    writeFileSync(join(root, 'not-a-dir'), '');
+    const steps: Array<() => void> = [];
+    const index = createVectorIndex({ schedule: (fn) => steps.push(fn), minRows: MIN_ROWS, files: createGraphFiles(join(root, 'not-a-dir')), now: () => clock });
+    for (const [id, v] of stored(0, ROWS)) index.add(BUCKET, id, v, SCOPE);
+    while (steps.length) steps.shift()!();
+    const failed = index.persist();
+    expect(failed).toMatchObject({ saved: 0, pending: 1 });
+    expect(failed.errors).toEqual([expect.stringContaining('not-a-dir')]);
+    for (let i = 0; i < 100; i++) index.remove(`e${i}`);
+    expect(index.persist()).toEqual({ saved: 0, pending: 1, errors: [] });
+    clock += 10 * 60_000;
+    expect(index.persist().errors).toHaveLength(1);
+  });
+
   it('adds stored rows the file lacks and drops rows it holds that are no longer stored', () => {
     buildAndSave();
     const gone = new Set(['e10', 'e11', 'e200']);

@@ -26,6 +26,19 @@ interface Sidecar {
 }
 
 const SIDECAR_VERSION = 1;
+const SAVE_CHANGED_SHARE = 0.01;
+const SAVE_MIN_CHANGES = 64;
+const SAVE_MAX_AGE_MS = 10 * 60_000;
+
+/**
+ * Whether a changed graph is saved now (close saves every changed one): once its unsaved changes reach 1 % of its
+ * rows (at least 64), or its oldest unsaved change is 10 minutes old; after a failed save, not for 10 minutes. A save
+ * writes the whole graph (~220 MB at 100k rows) and holds the worker meanwhile, so a few changes to a big graph wait.
+ */
+export function isSaveDue(changes: number, rows: number, changedAt: number, failedAt: number | null, now: number): boolean {
+  if (failedAt !== null && now - failedAt < SAVE_MAX_AGE_MS) return false;
+  return changes >= Math.max(SAVE_MIN_CHANGES, rows * SAVE_CHANGED_SHARE) || now - changedAt >= SAVE_MAX_AGE_MS;
+}
 const sha1Hex = (s: string) => createHash('sha1').update(s).digest('hex');
 
 /** sha1 of a file, read in chunks (a 100k-row graph is ~220 MB) */

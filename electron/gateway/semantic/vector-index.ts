@@ -1,6 +1,6 @@
 import hnswlib from 'hnswlib-node';
 import { dot } from '../embed/normalize';
-import type { Graph, GraphFiles, GraphParams, GraphScope } from './graph-files';
+import { isSaveDue, type Graph, type GraphFiles, type GraphParams, type GraphScope } from './graph-files';
 
 export interface Neighbour { id: string; similarity: number }
 
@@ -11,14 +11,6 @@ const INDEX_STEP = 64;
 const PARAMS: GraphParams = { m: 16, efConstruction: 100, ef: 64 };
 /** rows of a loaded graph compared with their stored vectors: a model changed under the same embedder id shows here */
 const CHECKED_ROWS = 16;
-/**
- * When a changed graph is saved (besides close): once its unsaved changes reach 1 % of its rows (at least 64), or
- * its oldest unsaved change is 10 minutes old. A save writes the whole graph (~220 MB at 100k rows) and holds the
- * worker meanwhile, so a few changes to a big graph wait rather than rewrite it.
- */
-const SAVE_CHANGED_SHARE = 0.01;
-const SAVE_MIN_CHANGES = 64;
-const SAVE_MAX_AGE_MS = 10 * 60_000;
 /** a loaded graph with more deleted rows than this share is rebuilt from its live rows (a graph never shrinks) */
 const COMPACT_DELETED_SHARE = 0.5;
 
@@ -41,7 +33,7 @@ interface Bucket {
   /** graph changes since its last save, and when the first of them happened */
   changes: number;
   changedAt: number;
-  /** the last save failed then (disk full?): the next try waits SAVE_MAX_AGE_MS */
+  /** the last save failed then (disk full?): the next try waits (isSaveDue) */
   failedAt: number | null;
 }
 
@@ -78,8 +70,6 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     b.changes += n;
     options.onChange?.();
   };
-  const isDue = (b: Bucket) => (b.failedAt === null || now() - b.failedAt >= SAVE_MAX_AGE_MS)
-    && (b.changes >= Math.max(SAVE_MIN_CHANGES, b.indexed * SAVE_CHANGED_SHARE) || now() - b.changedAt >= SAVE_MAX_AGE_MS);
   const needsBuild = (b: Bucket) => !b.hydrating && (b.graph !== null || b.count >= minRows) && b.indexed < b.count;
 
   function grow(b: Bucket, rows: number) {
@@ -224,11 +214,10 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
       return true;
     },
     /**
-     * A scope's stored rows have all been added: rows of loaded graphs that no stored row matched (invalidated or
-     * expired meanwhile) are deleted, a graph that disagrees with the stored vectors or is mostly deleted rows is
-     * dropped and rebuilt from the live rows, and
-     * the saved files of buckets that have no rows any more are removed, and those of embedders the project no longer
-     * has vectors of (`embedders`: those it has).
+     * A scope's stored rows have all been added. Rows of loaded graphs that no stored row matched (invalidated or
+     * expired meanwhile) are deleted; a graph that disagrees with the stored vectors or is mostly deleted rows is
+     * rebuilt from the live rows. Saved files of buckets without rows are removed, and those of embedders the project
+     * has no vectors of any more (`embedders`: those it has).
      */
     settle(scope: GraphScope, embedders: string[] = []) {
       const same = (s: GraphScope | null) => s?.project === scope.project && s.embedder === scope.embedder;
@@ -243,7 +232,8 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
       }
       if ([...buckets.values()].some(needsBuild)) scheduleBuild();
       files?.prune(scope, [...buckets.values()].filter((b) => same(b.scope)).map((b) => b.key));
-      files?.pruneEmbedders(scope.project, [scope.embedder, ...embedders, ...[...buckets.values()].filter((b) => b.scope?.project === scope.project).map((b) => b.scope!.embedder)]);
+      const inMemory = [...buckets.values()].filter((b) => b.scope?.project === scope.project).map((b) => b.scope!.embedder);
+      files?.pruneEmbedders(scope.project, [scope.embedder, ...embedders, ...inMemory]);
     },
     /**
      * Saves changed graphs that are due (see SAVE_CHANGED_SHARE), or with `all` (close) every changed one. A graph
@@ -256,7 +246,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
       if (!files) return { saved, pending, errors };
       for (const b of buckets.values()) {
         if (!b.changes || !b.graph || !b.scope || b.unmatched) continue;
-        if (!all && (b.indexed < b.count || !isDue(b))) {
+        if (!all && (b.indexed < b.count || !isSaveDue(b.changes, b.indexed, b.changedAt, b.failedAt, now()))) {
           pending++;
           continue;
         }
