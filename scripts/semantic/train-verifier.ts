@@ -21,6 +21,8 @@ const { values: args } = parseArgs({ options: {
   weights: { type: 'string', default: DEFAULT_WEIGHTS },
   // ablation: leave these features out (a model trained so is for comparison only; the gateway will not load it)
   drop: { type: 'string', default: '' },
+  // pick the thresholds on this many deals of the out-of-fold folds at once (steadier, see docs/semantic-cache.md)
+  deals: { type: 'string', default: '1' },
 } });
 if (!args.data) throw new Error('--data DIR (a folder of labeled .jsonl pairs) is required');
 
@@ -63,35 +65,42 @@ function fit(idx: number[]) {
   return trainBoosted(idx.map((i) => rows[i]!), idx.map((i) => (pairs[i]!.same ? 1 : 0)), { ...opts, weights: idx.map((i) => weightOf(pairs[i]!)) });
 }
 
-// out-of-fold probabilities on the training part, to pick thresholds on predictions the model did not fit
-const oof = new Map<number, number>();
+// out-of-fold probabilities on the training part, to pick thresholds on predictions the model did not fit;
+// with --deals n, from n different deals of the folds, so the thresholds depend less on one deal's luck
 const FOLDS = 5;
-// FOLD_SEED=n deals the folds differently: a feature change should win under more than one deal
-const foldSeed = process.env.FOLD_SEED;
-const foldOf = (i: number, j: number) => (foldSeed
-  ? createHash('sha256').update(`${foldSeed}|${pairs[i]!.source}`).digest().readUInt32BE(0) : j) % FOLDS;
-for (let k = 0; k < FOLDS; k++) {
-  const fitOn = trainIdx.filter((i, j) => foldOf(i, j) !== k);
-  const model = fit(fitOn);
-  for (const i of trainIdx.filter((i, j) => foldOf(i, j) === k)) oof.set(i, scorePair(model, rows[i]!));
+const oofDeals = new Map<number, number[]>(trainIdx.map((i) => [i, []]));
+for (let deal = 0; deal < Number(args.deals); deal++) {
+  // FOLD_SEED=n deals the first folds differently: a feature change should win under more than one deal
+  const seed = deal === 0 ? process.env.FOLD_SEED : String(deal);
+  const foldOf = (i: number, j: number) => (seed
+    ? createHash('sha256').update(`${seed}|${pairs[i]!.source}`).digest().readUInt32BE(0) : j) % FOLDS;
+  for (let k = 0; k < FOLDS; k++) {
+    const fitOn = trainIdx.filter((i, j) => foldOf(i, j) !== k);
+    const model = fit(fitOn);
+    for (const i of trainIdx.filter((i, j) => foldOf(i, j) === k)) oofDeals.get(i)!.push(scorePair(model, rows[i]!));
+  }
 }
+/** the first deal's predictions, for the diagnostics below */
+const oof = new Map([...oofDeals].map(([i, ps]) => [i, ps[0]!]));
 
 interface Stats { precision: number; hitRate: number; falseHitRate: number; pairs: number }
-function measure(idx: number[], prob: (i: number) => number, t: number, keep: (p: Pair) => boolean): Stats {
+function measure(idx: number[], prob: (i: number) => number | number[], t: number, keep: (p: Pair) => boolean): Stats {
   let tp = 0; let fp = 0; let pos = 0; let neg = 0;
   for (const i of idx) {
     const p = pairs[i]!;
     if (!keep(p)) continue;
-    const hit = rows[i]![0]! >= MIN_COSINE && !guardOf(rows[i]!) && prob(i) >= t;
-    if (p.same) { pos++; if (hit) tp++; } else { neg++; if (hit) fp++; }
+    for (const pr of [prob(i)].flat()) {
+      const hit = rows[i]![0]! >= MIN_COSINE && !guardOf(rows[i]!) && pr >= t;
+      if (p.same) { pos++; if (hit) tp++; } else { neg++; if (hit) fp++; }
+    }
   }
   return { precision: tp + fp ? tp / (tp + fp) : 1, hitRate: pos ? tp / pos : 0, falseHitRate: neg ? fp / neg : 0, pairs: pos + neg };
 }
 
 function pickThreshold(level: Strictness): number {
   for (let t = 0.5; t < 0.9995; t += 0.0005) {
-    const pooled = measure(trainIdx, (i) => oof.get(i)!, t, (p) => POOLED.has(p.dataset));
-    const paws = measure(trainIdx, (i) => oof.get(i)!, t, (p) => p.dataset === 'paws');
+    const pooled = measure(trainIdx, (i) => oofDeals.get(i)!, t, (p) => POOLED.has(p.dataset));
+    const paws = measure(trainIdx, (i) => oofDeals.get(i)!, t, (p) => p.dataset === 'paws');
     if (pooled.precision >= PRECISION_TARGETS[level] && paws.falseHitRate <= PAWS_FALSE_HIT_MAX[level]) return Math.round(t * 10000) / 10000;
   }
   return 0.9995;
@@ -117,19 +126,19 @@ if (process.env.DUMP_OOF) {
 const thresholds = { strict: pickThreshold('strict'), balanced: pickThreshold('balanced'), loose: pickThreshold('loose') };
 
 const final = fit(trainIdx);
-const report = (idx: number[], prob: (i: number) => number, t: number) => ({
+const report = (idx: number[], prob: (i: number) => number | number[], t: number) => ({
   pooled: measure(idx, prob, t, (p) => POOLED.has(p.dataset)),
   ...Object.fromEntries(['qqp', 'stsb', 'mrpc', 'paws', 'gptcache'].map((d) => [d, measure(idx, prob, t, (p) => p.dataset === d)])),
 });
 const levels = Object.keys(thresholds) as Strictness[];
 // the training folds' out-of-fold numbers at the chosen thresholds: what a feature change is judged on first
-const trainFolds = Object.fromEntries(levels.map((s) => [s, report(trainIdx, (i) => oof.get(i)!, thresholds[s])]));
+const trainFolds = Object.fromEntries(levels.map((s) => [s, report(trainIdx, (i) => oofDeals.get(i)!, thresholds[s])]));
 const heldOut = Object.fromEntries(levels.map((s) => [s, report(testIdx, (i) => scorePair(final, rows[i]!), thresholds[s])]));
 const model: VerifierModel = {
   embedder: embedder.id, features, base: final.base,
   trees: final.trees.map((t) => ({ ...t, threshold: t.threshold.map((x) => Math.round(x * 1e6) / 1e6), value: t.value.map((x) => Math.round(x * 1e6) / 1e6) })),
   thresholds, minCosine: MIN_COSINE, trainedAt: new Date().toISOString().slice(0, 10), heldOut, trainFolds,
-  trainedWith: { weights: args.weights!, precisionTargets: PRECISION_TARGETS, pawsFalseHitMax: PAWS_FALSE_HIT_MAX },
+  trainedWith: { weights: args.weights!, deals: Number(args.deals), precisionTargets: PRECISION_TARGETS, pawsFalseHitMax: PAWS_FALSE_HIT_MAX },
 };
 writeFileSync(args.out!, JSON.stringify(model) + '\n');
 console.log(JSON.stringify({ thresholds, trainFolds, heldOut }, null, 1));
