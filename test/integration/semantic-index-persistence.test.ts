@@ -40,7 +40,7 @@ function savedFiles(): string[] {
 }
 
 describe('semantic index persistence across restarts', () => {
-  it('builds a graph, saves it on stop, and a restart loads it instead of rebuilding', async () => {
+  it('builds a graph, saves it on stop, a restart loads it instead of rebuilding, and one that disagrees with the stored vectors is rebuilt', async () => {
     const t = await startTestGateway(options);
     try {
       await t.admin('/admin/v1/projects', { method: 'POST', body: { slug: 'support', semantic: { enabled: true } } });
@@ -84,15 +84,45 @@ describe('semantic index persistence across restarts', () => {
       expect(await ask(third, 'How can I change my email address?')).toEqual({ cache: 'hit', layer: 'semantic' });
       expect((await ask(third, 'Where do I download my invoices?')).cache).toBe('miss');
       expect((await ask(third, 'How can I reset my password?')).cache).toBe('miss');
-
-      // clearing the project's cache removes its saved graph
-      const cleared = await third.admin<{ removed: number }>('/admin/v1/cache/invalidate', { method: 'POST', body: { project: 'support' } });
-      expect(cleared.body.removed).toBeGreaterThanOrEqual(41);
-      await eventually(async () => (await indexStats(third))?.rows === 0, 10_000);
-      expect(savedFiles()).toEqual([]);
     } finally {
       await third.close();
     }
+
+    // as if a model changed under the same embedder id: every stored vector now differs from the saved graph's
+    const db2 = new Database(join(dataDir, 'tollgate.db'));
+    const update = db2.prepare('UPDATE semantic_vectors SET vector = ? WHERE entry_id = ?');
+    for (const r of db2.prepare('SELECT entry_id, vector FROM semantic_vectors').all() as Array<{ entry_id: string; vector: Buffer }>) {
+      const v = new Float32Array(r.vector.buffer.slice(r.vector.byteOffset, r.vector.byteOffset + r.vector.byteLength)).map((x) => -x);
+      update.run(Buffer.from(v.buffer), r.entry_id);
+    }
+    db2.close();
+
+    const fourth = await startTestGateway(options);
+    try {
+      // 41 + the two misses stored by the third run; the saved graph is dropped and rebuilt from the stored vectors
+      const rebuilt = await eventually(async () => { const s = await indexStats(fourth); return s?.indexed === 43 && s; }, 10_000);
+      expect(rebuilt).toMatchObject({ rows: 43, graphsLoaded: 1, graphsDiscarded: 1, graphInserts: 43 });
+      // lookups compare with the stored vectors (negated: nothing is similar any more), not the stale graph's
+      expect((await ask(fourth, 'How can I change my email address?')).cache).toBe('miss');
+
+      // the dropped graph's files are gone until the rebuilt one is saved (on stop)
+      expect(savedFiles()).toEqual([]);
+    } finally {
+      await fourth.close();
+    }
+    expect(savedFiles()).toEqual(['.hnsw', '.json']);
+
+    // clearing the project's cache removes its saved graph
+    const fifth = await startTestGateway(options);
+    try {
+      await eventually(async () => (await indexStats(fifth))?.graphsLoaded === 1, 10_000);
+      const cleared = await fifth.admin<{ removed: number }>('/admin/v1/cache/invalidate', { method: 'POST', body: { project: 'support' } });
+      expect(cleared.body.removed).toBeGreaterThanOrEqual(43);
+      await eventually(async () => (await indexStats(fifth))?.rows === 0, 10_000);
+      expect(savedFiles()).toEqual([]);
+    } finally {
+      await fifth.close();
+    }
     expect(savedFiles()).toEqual([]);
-  }, 60_000);
+  }, 90_000);
 });

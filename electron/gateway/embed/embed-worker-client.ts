@@ -55,11 +55,14 @@ export function createEmbedWorkerClient(setup: WorkerSetup, onProgress: (p: Mode
     get started() { return worker !== null; },
     load: (spec: string, allowDownload: boolean) => call<'load'>({ op: 'load', spec, allowDownload }),
     async embed(embedder: string, texts: string[]) { return (await call<'embed'>({ op: 'embed', embedder, texts })).vectors; },
-    /** `hydrating`: a scope's stored rows, so a saved graph of their bucket may be loaded; then `settle(scope)` */
-    add: (items: Array<{ bucket: string; id: string; vector: Float32Array }>, scope?: IndexScope, hydrating = false) =>
-      call<'ack'>({ op: 'add', items, scope, hydrating }),
+    /**
+     * `hydrating`: a scope's stored rows, so a saved graph of their bucket may be loaded; then `settle(scope)`. Those
+     * may come without vectors (pass `dim`): the reply names the ones that need theirs.
+     */
+    add: (items: Array<{ bucket: string; id: string; vector?: Float32Array }>, scope?: IndexScope, hydrating = false, dim?: number) =>
+      call<'added'>({ op: 'add', items, scope, hydrating, dim }),
     /** `embedders`: those the project still has stored vectors of; saved graphs of others are removed */
-    settle: (scope: IndexScope, embedders: string[] = []) => call<'ack'>({ op: 'settle', scope, embedders }),
+    settle: (scope: IndexScope, embedders: string[] = []) => call<'settled'>({ op: 'settle', scope, embedders }),
     /** saves every changed graph now (close does this too) */
     persist: () => call<'persist'>({ op: 'persist' }),
     remove: (ids: string[]) => call<'ack'>({ op: 'remove', ids }),

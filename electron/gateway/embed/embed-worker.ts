@@ -75,11 +75,15 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
     case 'embed':
       return { op: 'embed', vectors: await (await embedderById(req.embedder)).embed(req.texts) };
     case 'add':
-      for (const it of req.items) index.add(it.bucket, it.id, it.vector, req.scope ?? null, req.hydrating === true);
-      return { op: 'ack' };
+    {
+      const missing: string[] = [];
+      for (const it of req.items) {
+        if (!index.add(it.bucket, it.id, it.vector ?? null, req.scope ?? null, req.hydrating === true, req.dim)) missing.push(it.id);
+      }
+      return { op: 'added', missing };
+    }
     case 'settle':
-      index.settle(req.scope, req.embedders);
-      return { op: 'ack' };
+      return { op: 'settled', ...index.settle(req.scope, req.embedders) };
     case 'persist':
       return { op: 'persist', ...persist(true) };
     case 'remove':

@@ -26,7 +26,8 @@ export interface IndexScope { project: string; embedder: string }
 export type WorkerRequest =
   | { op: 'load'; spec: LocalEmbedderSpec; allowDownload: boolean }
   | { op: 'embed'; embedder: string; texts: string[] }
-  | { op: 'add'; items: Array<{ bucket: string; id: string; vector: Float32Array }>; scope?: IndexScope; hydrating?: boolean }
+  /** hydrating items may come without a vector (then with the embedder's `dim`): rows a saved graph holds need none */
+  | { op: 'add'; items: Array<{ bucket: string; id: string; vector?: Float32Array }>; scope?: IndexScope; hydrating?: boolean; dim?: number }
   | { op: 'settle'; scope: IndexScope; embedders: string[] }
   | { op: 'persist' }
   | { op: 'remove'; ids: string[] }
@@ -42,6 +43,10 @@ export type WorkerReply =
   | { op: 'embed-search'; vector: Float32Array; neighbours: Neighbour[]; embedMs: number; searchMs: number }
   | { op: 'stats' } & IndexStats
   | { op: 'persist'; saved: number; pending: number; errors: string[] }
+  /** the ids of vectorless items that need their vector after all */
+  | { op: 'added'; missing: string[] }
+  /** buckets whose saved graph disagreed with the stored vectors: send all their rows again, with vectors */
+  | { op: 'settled'; rehydrate: string[] }
   | { op: 'ack' };
 
 export type IndexStats = SemanticIndexStats;

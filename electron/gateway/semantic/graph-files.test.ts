@@ -33,10 +33,18 @@ function openIndex() {
 }
 
 /** a restart: the stored rows (id → vector) are hydrated into a fresh index, then settled */
-function hydrate(rows: Array<[string, Float32Array]>) {
+function hydrate(rows: Array<[string, Float32Array]>, { withVectors = false } = {}) {
   const opened = openIndex();
-  for (const [id, v] of rows) opened.index.add(BUCKET, id, v, SCOPE, true);
-  opened.index.settle(SCOPE);
+  const vectors = new Map(rows);
+  const dim = rows[0]?.[1].length ?? DIM;
+  // as the gateway does: vectors only for one row in 64, then for the rows the saved graph lacks
+  const missing = rows.filter(([id, v], i) => !opened.index.add(BUCKET, id, withVectors || i % 64 === 0 ? v : null, SCOPE, true, dim));
+  for (const [id, v] of missing) expect(opened.index.add(BUCKET, id, v, SCOPE, true)).toBe(true);
+  const { rehydrate } = opened.index.settle(SCOPE);
+  if (rehydrate.length) {
+    for (const [id] of rows) opened.index.add(BUCKET, id, vectors.get(id)!, SCOPE, true);
+    expect(opened.index.settle(SCOPE).rehydrate).toEqual([]);
+  }
   opened.drain();
   return opened;
 }
@@ -81,6 +89,20 @@ describe('HNSW graph persistence', () => {
       expect(top(index, seed)[0]).toMatchObject({ id: `e${seed}` });
       expect(top(index, seed)[0]!.similarity).toBeCloseTo(1, 4);
     }
+  });
+
+  it('asks for the vectors of only the rows the saved graph lacks', () => {
+    buildAndSave();
+    const { index, drain } = openIndex();
+    const rows = stored(0, ROWS + 10);
+    const missing = rows.filter(([id]) => !index.add(BUCKET, id, null, SCOPE, true, DIM)).map(([id]) => id);
+    expect(missing).toEqual(stored(ROWS, ROWS + 10).map(([id]) => id));
+    for (const [id, v] of stored(ROWS, ROWS + 10)) index.add(BUCKET, id, v, SCOPE, true);
+    expect(index.settle(SCOPE)).toEqual({ rehydrate: [] });
+    drain();
+    expect(index.stats()).toMatchObject({ rows: ROWS + 10, indexed: ROWS + 10, rowsLoaded: ROWS, graphInserts: 10 });
+    expect(top(index, 123)[0]).toMatchObject({ id: 'e123' });
+    expect(top(index, 123)[0]!.similarity).toBeCloseTo(1, 4);
   });
 
   it('builds a hydrated bucket once all its stored rows are in, not while they arrive', () => {

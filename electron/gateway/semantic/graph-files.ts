@@ -148,7 +148,8 @@ export function createGraphFiles(root: string) {
       writeFileSync(tmpMeta, JSON.stringify(meta));
       fsyncPath(tmpMeta);
       renameSync(tmpMeta, join(dir, `${base}.json`));
-      fsyncPath(dir);
+      // makes the renames durable on POSIX; Windows cannot open a directory this way, and its renames need no help
+      try { fsyncPath(dir); } catch { /* see above */ }
       if (previous && previous !== graphFile) rmSync(join(dir, previous), { force: true });
     },
 

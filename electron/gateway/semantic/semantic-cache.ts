@@ -35,6 +35,8 @@ const RESOURCE_MODELS = fileURLToPath(new URL('../../../resources/models', impor
 const REEMBED_BATCH = 32;
 /** stored vectors read and sent to the worker per step of a hydration (~2 MB at 512 dimensions) */
 const HYDRATE_PAGE = 1000;
+/** one stored row in this many comes with its vector even when a saved graph holds it, to compare the two */
+const CHECK_EVERY = 64;
 /** a wrong report lifts the entry's bar just above the similarity that fooled it */
 const TIGHTEN_STEP = 0.01;
 
@@ -121,21 +123,35 @@ export function createSemanticCache(deps: SemanticCacheDeps) {
 
   async function loadStored(project: string, embedder: ActiveEmbedder) {
     deps.store.flush();
-    // saved graphs of these buckets are loaded, matched against the stored rows, and only what they lack is built.
-    // A page at a time: reading 100k vectors at once would hold the event loop for seconds.
+    // Saved graphs of these buckets are loaded and matched with the stored rows by entry id: a row a graph holds
+    // needs no vector sent, except a few per page, which are compared with the graph's. Vectors are read only for the
+    // rows the graphs lack, and those are built. A page at a time: one read of 100k vectors held the event loop ~2 s.
     const scope = { project, embedder: embedder.id };
+    const sendVectors = async (ids: string[]) => {
+      for (let i = 0; i < ids.length; i += HYDRATE_PAGE) {
+        const vectors = deps.repo.vectorsOf(ids.slice(i, i + HYDRATE_PAGE), embedder.id);
+        const items = [...vectors].map(([id, vector]) => ({ bucket: meta.get(id)!.bucket, id, vector }));
+        await worker.add(items, scope, true);
+      }
+    };
     for (let cursor = 0; ;) {
-      const page = deps.repo.pageForProject(project, embedder.id, cursor, HYDRATE_PAGE);
+      const page = deps.repo.pageForProject(project, embedder.id, cursor, HYDRATE_PAGE, false);
       if (!page.rows.length) break;
       cursor = page.cursor;
+      const checked = deps.repo.vectorsOf(page.rows.filter((_, i) => i % CHECK_EVERY === 0).map((r) => r.entryId), embedder.id);
       const items = page.rows.map((r) => {
         const bucket = bucketOf(r.embedder, r.contextKey);
         meta.set(r.entryId, { text: r.text, minSimilarity: r.minSimilarity, bucket });
-        return { bucket, id: r.entryId, vector: r.vector! };
+        return { bucket, id: r.entryId, vector: checked.get(r.entryId) };
       });
-      await worker.add(items, scope, true);
+      await sendVectors((await worker.add(items, scope, true, embedder.dim)).missing);
     }
-    await worker.settle(scope, deps.repo.listEmbedders(project));
+    const { rehydrate } = await worker.settle(scope, deps.repo.listEmbedders(project));
+    if (rehydrate.length) {
+      const buckets = new Set(rehydrate);
+      await sendVectors([...meta].filter(([, m]) => buckets.has(m.bucket)).map(([id]) => id));
+      await worker.settle(scope, deps.repo.listEmbedders(project));
+    }
     void reembed(project, embedder);
   }
 

@@ -11,6 +11,7 @@ const INDEX_STEP = 64;
 const PARAMS: GraphParams = { m: 16, efConstruction: 100, ef: 64 };
 /** rows of a loaded graph compared with their stored vectors: a model changed under the same embedder id shows here */
 const CHECKED_ROWS = 16;
+const sameVector = (a: number[], b: Float32Array) => a.every((x, i) => Math.abs(x - b[i]!) <= 1e-5);
 /** a loaded graph with more deleted rows than this share is rebuilt from its live rows (a graph never shrinks) */
 const COMPACT_DELETED_SHARE = 0.5;
 
@@ -28,8 +29,11 @@ interface Bucket {
   deleted: Set<number>;
   /** its stored rows are being loaded: it is built once they all are (building meanwhile only slows the load) */
   hydrating: boolean;
-  /** a graph loaded from disk whose rows are not all matched with stored vectors yet: entry id → row */
+  /** a graph loaded from disk whose rows are not all matched with stored rows yet: entry id → row */
   unmatched: Map<string, number> | null;
+  /** matched rows that came with their stored vector and were compared with the graph's; whether one differed */
+  checked: number;
+  disagrees: boolean;
   /** graph changes since its last save, and when the first of them happened */
   changes: number;
   changedAt: number;
@@ -103,7 +107,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     if (!b) {
       b = {
         key, scope, dim, ids: [], vectors: new Float32Array(dim * 16), count: 0, indexed: 0, graph: null,
-        deleted: new Set(), hydrating: false, unmatched: null, changes: 0, changedAt: 0, failedAt: null,
+        deleted: new Set(), hydrating: false, unmatched: null, checked: 0, disagrees: false, changes: 0, changedAt: 0, failedAt: null,
       };
       buckets.set(key, b);
       if (hydrating) adopt(b);
@@ -125,26 +129,14 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     for (let row = 0; row < b.count; row++) {
       if (b.deleted.has(row)) continue;
       const id = b.ids[row]!;
-      vectors.set(b.vectors.subarray(row * b.dim, (row + 1) * b.dim), ids.length * b.dim);
+      // rows matched to a loaded graph without their stored vector have it only in the graph
+      vectors.set(b.graph && row < b.indexed ? b.graph.getPoint(row) : b.vectors.subarray(row * b.dim, (row + 1) * b.dim), ids.length * b.dim);
       where.set(id, { bucket: b.key, row: ids.length });
       ids.push(id);
     }
     Object.assign(b, { vectors, ids, count: ids.length, indexed: 0, graph: null, deleted: new Set<number>(), changes: 0 });
     if (files && b.scope) files.remove(b.scope, b.key);
     counters.graphsDiscarded++;
-  }
-
-  /** the loaded graph's rows agree with the stored vectors (checked on a sample of matched rows) */
-  function agrees(b: Bucket): boolean {
-    let checked = 0;
-    for (let row = 0; row < b.indexed && checked < CHECKED_ROWS; row += Math.max(1, Math.floor(b.indexed / CHECKED_ROWS))) {
-      if (b.deleted.has(row)) continue;
-      const stored = b.vectors.subarray(row * b.dim, (row + 1) * b.dim);
-      const inGraph = b.graph!.getPoint(row);
-      for (let i = 0; i < b.dim; i++) if (Math.abs(inGraph[i]! - stored[i]!) > 1e-5) return false;
-      checked++;
-    }
-    return true;
   }
 
   function buildStep() {
@@ -177,28 +169,40 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
   }
 
   return {
-    /** `hydrating`: the stored rows of a bucket being loaded, so a saved graph of it may be adopted */
-    add(key: string, id: string, vector: Float32Array, scope: GraphScope | null = null, hydrating = false) {
-      if (where.has(id)) this.remove(id);
-      const b = bucketOf(key, vector.length, scope, hydrating);
+    /**
+     * `hydrating`: a stored row of a bucket being loaded, so a saved graph of it may be adopted. Then `vector` may be
+     * null (with `dim`): a row the saved graph holds needs none. Returns false when it needs one (send it again with it).
+     */
+    add(key: string, id: string, vector: Float32Array | null, scope: GraphScope | null = null, hydrating = false, dim = vector?.length ?? 0): boolean {
+      if (where.has(id)) {
+        if (!vector) return where.get(id)!.bucket === key;
+        this.remove(id);
+      }
+      const b = bucketOf(key, vector?.length ?? dim, scope, hydrating);
       if (hydrating && b.scope) b.hydrating = true;
-      if (vector.length !== b.dim) throw new Error(`vector of ${vector.length} dims for a bucket of ${b.dim}`);
+      if (vector && vector.length !== b.dim) throw new Error(`vector of ${vector.length} dims for a bucket of ${b.dim}`);
       const saved = b.unmatched?.get(id);
       if (saved !== undefined) {
         b.unmatched!.delete(id);
         b.deleted.delete(saved);
-        b.vectors.set(vector, saved * b.dim);
+        if (vector) {
+          b.vectors.set(vector, saved * b.dim);
+          // a model changed under the same embedder id shows here
+          if (b.checked++ < CHECKED_ROWS && !sameVector(b.graph!.getPoint(saved), vector)) b.disagrees = true;
+        }
         b.ids[saved] = id;
         where.set(id, { bucket: key, row: saved });
         counters.rowsLoaded++;
-        return;
+        return true;
       }
+      if (!vector) return false;
       grow(b, b.count + 1);
       b.vectors.set(vector, b.count * b.dim);
       b.ids[b.count] = id;
       where.set(id, { bucket: key, row: b.count });
       b.count++;
       if (needsBuild(b)) scheduleBuild();
+      return true;
     },
     remove(id: string): boolean {
       const at = where.get(id);
@@ -219,21 +223,32 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
      * rebuilt from the live rows. Saved files of buckets without rows are removed, and those of embedders the project
      * has no vectors of any more (`embedders`: those it has).
      */
-    settle(scope: GraphScope, embedders: string[] = []) {
+    settle(scope: GraphScope, embedders: string[] = []): { rehydrate: string[] } {
       const same = (s: GraphScope | null) => s?.project === scope.project && s.embedder === scope.embedder;
+      const rehydrate: string[] = [];
       for (const b of [...buckets.values()]) {
         if (same(b.scope)) b.hydrating = false;
         if (!same(b.scope) || !b.unmatched) continue;
+        if (b.disagrees) {
+          // its rows matched without a vector have only the graph's, which is wrong: the caller sends them all again
+          for (const id of b.ids) if (id && where.get(id)?.bucket === b.key) where.delete(id);
+          buckets.delete(b.key);
+          files?.remove(b.scope!, b.key);
+          counters.graphsDiscarded++;
+          rehydrate.push(b.key);
+          continue;
+        }
         for (const row of b.unmatched.values()) b.graph!.markDelete(row);
         changed(b, b.unmatched.size);
         b.unmatched = null;
-        if (b.deleted.size > b.count * COMPACT_DELETED_SHARE || !agrees(b)) compact(b);
+        if (b.deleted.size > b.count * COMPACT_DELETED_SHARE) compact(b);
         dropIfEmpty(b);
       }
       if ([...buckets.values()].some(needsBuild)) scheduleBuild();
       files?.prune(scope, [...buckets.values()].filter((b) => same(b.scope)).map((b) => b.key));
       const inMemory = [...buckets.values()].filter((b) => b.scope?.project === scope.project).map((b) => b.scope!.embedder);
       files?.pruneEmbedders(scope.project, [scope.embedder, ...embedders, ...inMemory]);
+      return { rehydrate };
     },
     /**
      * Saves changed graphs that are due (see SAVE_CHANGED_SHARE), or with `all` (close) every changed one. A graph

@@ -46,6 +46,10 @@ export function createSemanticRepo(db: Database.Database) {
   // project through its index and sorts it, for every page
   const page = db.prepare(`SELECT v.*, v.rowid AS row_id, e.project FROM semantic_vectors v CROSS JOIN cache_entries e ON e.id = v.entry_id
     WHERE e.project = ? AND v.embedder = ? AND v.vector IS NOT NULL AND v.rowid > ? ORDER BY v.rowid LIMIT ?`);
+  const pageNoVectors = db.prepare(`SELECT v.entry_id, v.context_key, v.embedder, v.text, NULL AS vector, v.min_similarity, v.wrong_reports,
+    v.last_similarity, v.rowid AS row_id, e.project FROM semantic_vectors v CROSS JOIN cache_entries e ON e.id = v.entry_id
+    WHERE e.project = ? AND v.embedder = ? AND v.vector IS NOT NULL AND v.rowid > ? ORDER BY v.rowid LIMIT ?`);
+  const vectorsOf = db.prepare(`SELECT entry_id, vector FROM semantic_vectors WHERE entry_id IN (SELECT value FROM json_each(?)) AND embedder = ?`);
   const entryIds = db.prepare('SELECT entry_id FROM semantic_vectors').pluck();
   const embedders = db.prepare(`SELECT DISTINCT v.embedder FROM semantic_vectors v JOIN cache_entries e ON e.id = v.entry_id
     WHERE e.project = ? AND v.vector IS NOT NULL`).pluck();
@@ -76,9 +80,14 @@ export function createSemanticRepo(db: Database.Database) {
       return (byProject.all(project, embedder) as Row[]).map(toRow);
     },
     /** listForProject a page at a time (rows after `cursor`), so a big project is read between other work */
-    pageForProject(project: string, embedder: string, cursor: number, limit: number): { rows: SemanticRow[]; cursor: number } {
-      const page_ = page.all(project, embedder, cursor, limit) as Array<Row & { row_id: number }>;
+    pageForProject(project: string, embedder: string, cursor: number, limit: number, withVectors = true): { rows: SemanticRow[]; cursor: number } {
+      const page_ = (withVectors ? page : pageNoVectors).all(project, embedder, cursor, limit) as Array<Row & { row_id: number }>;
       return { rows: page_.map(toRow), cursor: page_.length ? page_[page_.length - 1]!.row_id : cursor };
+    },
+    /** the stored vectors (of this embedder) of these entries */
+    vectorsOf(ids: string[], embedder: string): Map<string, Float32Array> {
+      const rows = vectorsOf.all(JSON.stringify(ids), embedder) as Array<{ entry_id: string; vector: Buffer | null }>;
+      return new Map(rows.filter((r) => r.vector).map((r) => [r.entry_id, toVector(r.vector)!]));
     },
     /** every entry that has a semantic row */
     listEntryIds(): Set<string> { return new Set(entryIds.all() as string[]); },
