@@ -22,7 +22,10 @@ const ask = (content: string, history: ChatCompletionMessageParam[] = []): ChatC
 async function call(c: OpenAI, body: ChatCompletionCreateParamsNonStreaming) {
   const { data, response } = await c.chat.completions.create(body).withResponse();
   const h = response.headers;
-  return { data, cache: h.get('x-tollgate-cache'), layer: h.get('x-tollgate-cache-layer'), similarity: h.get('x-tollgate-similarity'), traceId: h.get('x-tollgate-trace-id') };
+  return {
+    data, cache: h.get('x-tollgate-cache'), layer: h.get('x-tollgate-cache-layer'), similarity: h.get('x-tollgate-similarity'),
+    traceId: h.get('x-tollgate-trace-id'), reason: h.get('x-tollgate-cache-reason'),
+  };
 }
 
 describe('semantic cache', () => {
@@ -76,14 +79,16 @@ describe('semantic cache', () => {
   });
 
   it.each([
-    ['negation', 'Is it safe to eat raw chicken?', 'Is it not safe to eat raw chicken?'],
-    ['numbers', 'What is 15% of 200?', 'What is 15% of 300?'],
-    ['swapped roles', 'How long is the flight from Paris to London?', 'How long is the flight from London to Paris?'],
-    ['named entities', 'What is the capital of Australia?', 'What is the capital of Austria?'],
-  ])('does not answer a trap (%s) from the cache', async (_kind, cached, trap) => {
+    ['negation', 'Is it safe to eat raw chicken?', 'Is it not safe to eat raw chicken?', /: vetoed: one of them is negated$/],
+    ['numbers', 'What is 15% of 200?', 'What is 15% of 300?', /: vetoed: the numbers differ$/],
+    ['swapped roles', 'How long is the flight from Paris to London?', 'How long is the flight from London to Paris?', /: vetoed: "from \.\.\. to \.\.\." is swapped$/],
+    ['named entities', 'What is the capital of Australia?', 'What is the capital of Austria?', /: verifier 0\.\d{3} < 0\.\d+ needed$/],
+  ])('does not answer a trap (%s) from the cache, and says why', async (_kind, cached, trap, why) => {
     await call(semantic, ask(cached));
     const r = await call(semantic, ask(trap));
     expect(r.cache).toBe('miss');
+    expect(r.reason).toMatch(/^semantic: nearest cached prompt \(similarity 0\.\d{3}\)/);
+    expect(r.reason).toMatch(why);
     expect(chats()).toBe(2);
   });
 

@@ -15,7 +15,7 @@ import type { SemanticRepo } from '../store/repos/semantic-repo';
 import { hasSavedGraphs } from './graph-files';
 import { buildSemanticContext } from './semantic-context';
 import { loadVerifierModel, type VerifierModel } from './verifier';
-import { CANDIDATES_PER_LOOKUP, findBorderline, verifyCandidates, type Candidate, type Verdict } from './verify-candidates';
+import { CANDIDATES_PER_LOOKUP, explainRejection, findBorderline, verifyCandidates, type Candidate, type Verdict } from './verify-candidates';
 
 /** The embedded prompt of a lookup, kept so a miss can be stored without embedding twice. */
 export interface PreparedLookup { project: string; contextKey: string; text: string; embedder: string; vector: Float32Array }
@@ -232,7 +232,9 @@ export function createSemanticCache(deps: SemanticCacheDeps) {
       });
       if (!verdict) {
         const best = candidates[0];
-        const reason = best ? `nearest cached prompt (similarity ${best.similarity.toFixed(3)}) did not pass the verifier` : 'no similar cached prompt';
+        const reason = best
+          ? `nearest cached prompt (similarity ${best.similarity.toFixed(3)}): ${explainRejection(model, input.settings.strictness, context.text, best)}`
+          : 'no similar cached prompt';
         const judge = input.settings.judge;
         const near = judge ? findBorderline(model, input.settings.strictness, context.text, candidates, judge.band ?? DEFAULT_JUDGE_BAND) : null;
         const nearEntry = near ? deps.exactCache.get(near.id) : null;

@@ -49,3 +49,19 @@ function pickMostProbable(model: VerifierModel, query: string, candidates: reado
   }
   return best;
 }
+
+const GUARD_WORDS: Record<string, string> = {
+  numberMismatch: 'the numbers differ', negationMismatch: 'one of them is negated', directionalSwap: '"from … to …" is swapped',
+  unitMismatch: 'the units differ', dateMismatch: 'the dates differ',
+};
+
+/** Why a candidate is not a hit, in words for x-tollgate-cache-reason and the trace. */
+export function explainRejection(model: VerifierModel, strictness: Strictness, query: string, c: Candidate,
+  analyze: (text: string) => Analyzed = analyzeText): string {
+  if (c.similarity < model.minCosine) return `similarity below ${model.minCosine}`;
+  if (c.minSimilarity !== null && c.similarity < c.minSimilarity) return `the entry needs similarity ≥ ${c.minSimilarity.toFixed(3)} since a wrong report`;
+  const x = computeFeatures(c.similarity, analyze(c.text), analyze(query));
+  const guard = trippedGuard(x);
+  if (guard) return `vetoed: ${GUARD_WORDS[guard] ?? guard}`;
+  return `verifier ${scorePair(model, x).toFixed(3)} < ${model.thresholds[strictness]} needed`;
+}

@@ -10,6 +10,15 @@ export function formatHeaderUsd(usd: number): string {
   return usd.toFixed(10).replace(/\.?0+$/, '') || '0';
 }
 
+/**
+ * Header values must be Latin-1 without control characters, or Node refuses the whole response. A reason can quote
+ * a provider's error or a prompt's words: it is spelled in ASCII, whatever it says.
+ */
+export function toHeaderText(text: string): string {
+  return text.normalize('NFKD').replace(/≥/g, '>=').replace(/≤/g, '<=').replace(/[‘’]/g, "'").replace(/[“”]/g, '"')
+    .replace(/[–—]/g, '-').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e]/g, '?');
+}
+
 /** Every answer says what happened to it, whichever stage produced it. */
 export function writeStandardHeaders(ctx: RequestContext, headers: Record<string, string>) {
   headers[HEADERS.TRACE_ID] = ctx.id;
@@ -17,7 +26,7 @@ export function writeStandardHeaders(ctx: RequestContext, headers: Record<string
   headers[HEADERS.PROJECT] = /^[\x21-\x7e]*$/.test(ctx.projectSlug) ? ctx.projectSlug : encodeURIComponent(ctx.projectSlug);
   headers[HEADERS.CACHE] = ctx.cache.status;
   if (ctx.cache.layer) headers[HEADERS.CACHE_LAYER] = ctx.cache.layer;
-  if (ctx.cache.reason) headers[HEADERS.CACHE_REASON] = ctx.cache.reason;
+  if (ctx.cache.reason) headers[HEADERS.CACHE_REASON] = toHeaderText(ctx.cache.reason);
   if (ctx.cache.similarity !== null) headers[HEADERS.SIMILARITY] = ctx.cache.similarity.toFixed(4);
   if (ctx.provider) headers[HEADERS.PROVIDER] = ctx.provider.id;
   Object.assign(headers, ctx.extraHeaders);
