@@ -29,7 +29,10 @@ const seeds = await worker.embed(id, texts.slice(0, 512));
 const bucket = `${id}|bench`;
 const scope = { project: 'bench', embedder: id };
 
-/** the stored rows, the same on every call (as SQLite would hand them to the gateway) */
+/**
+ * The stored rows, the same on every call (as SQLite would hand them to the gateway). Hydrating, like the gateway:
+ * vectors for one row in 64, then for the rows the worker asks for (those no saved graph holds).
+ */
 async function sendRows(hydrating: boolean) {
   let rng = 12345;
   const noise = () => { rng = (rng * 1103515245 + 12345) % 2 ** 31; return rng / 2 ** 31 - 0.5; };
@@ -41,7 +44,13 @@ async function sendRows(hydrating: boolean) {
       for (let k = 0; k < v.length; k++) v[k] = base[k]! + noise() * 0.08;
       items.push({ bucket, id: `e${j}`, vector: normalizeVector(v) });
     }
-    await worker.add(items, scope, hydrating);
+    if (!hydrating) {
+      await worker.add(items, scope);
+      continue;
+    }
+    const { missing } = await worker.add(items.map((it, k) => (k % 64 === 0 ? it : { bucket, id: it.id })), scope, true, seeds[0]!.length);
+    const wanted = new Set(missing);
+    if (wanted.size) await worker.add(items.filter((it) => wanted.has(it.id)), scope, true);
   }
 }
 

@@ -78,7 +78,7 @@ describe('semantic index persistence across restarts', () => {
 
     const third = await startTestGateway(options);
     try {
-      const loaded = await eventually(async () => { const s = await indexStats(third); return s?.graphsLoaded === 1 && s; }, 10_000);
+      const loaded = await eventually(async () => { const s = await indexStats(third); return s?.rowsLoaded === 41 && s; }, 10_000);
       // 42 built, 1 removed while running, 1 added: all in the saved graph; the row removed while down is dropped
       expect(loaded).toMatchObject({ rows: 41, rowsLoaded: 41, graphInserts: 0, indexed: 41 });
       expect(await ask(third, 'How can I change my email address?')).toEqual({ cache: 'hit', layer: 'semantic' });
@@ -100,7 +100,7 @@ describe('semantic index persistence across restarts', () => {
     const fourth = await startTestGateway(options);
     try {
       // 41 + the two misses stored by the third run; the saved graph is dropped and rebuilt from the stored vectors
-      const rebuilt = await eventually(async () => { const s = await indexStats(fourth); return s?.indexed === 43 && s; }, 10_000);
+      const rebuilt = await eventually(async () => { const s = await indexStats(fourth); return s?.graphsDiscarded === 1 && s.indexed === 43 && s; }, 10_000);
       expect(rebuilt).toMatchObject({ rows: 43, graphsLoaded: 1, graphsDiscarded: 1, graphInserts: 43 });
       // lookups compare with the stored vectors (negated: nothing is similar any more), not the stale graph's
       expect((await ask(fourth, 'How can I change my email address?')).cache).toBe('miss');

@@ -75,8 +75,14 @@ const poisoned: Graph[] = [];
  * either the previous save or the new one. A sidecar or graph that does not check out (version, bucket, embedder,
  * dimensions, size, sha1) is removed and reported as absent: the caller rebuilds.
  */
+const dirOf = (root: string, scope: GraphScope) => join(root, sha1Hex(scope.project).slice(0, 16), sha1Hex(scope.embedder).slice(0, 16));
+
+/** whether any graph of this project and embedder is saved (cheap: one stat, for the gateway thread) */
+export function hasSavedGraphs(root: string, scope: GraphScope): boolean {
+  try { return readdirSync(dirOf(root, scope)).some((n) => n.endsWith('.json')); } catch { return false; }
+}
+
 export function createGraphFiles(root: string) {
-  const dirOf = (scope: GraphScope) => join(root, sha1Hex(scope.project).slice(0, 16), sha1Hex(scope.embedder).slice(0, 16));
   const baseOf = (bucket: string) => sha1Hex(bucket);
 
   function readSidecar(dir: string, base: string): Sidecar | null {
@@ -88,7 +94,7 @@ export function createGraphFiles(root: string) {
   }
 
   function remove(scope: GraphScope, bucket: string) {
-    const dir = dirOf(scope);
+    const dir = dirOf(root, scope);
     const base = baseOf(bucket);
     let names: string[];
     try { names = readdirSync(dir); } catch { return; }
@@ -98,7 +104,7 @@ export function createGraphFiles(root: string) {
   return {
     /** the bucket's saved graph and its label → entry id list, or null (absent, stale or corrupt: removed) */
     load(scope: GraphScope, bucket: string, dim: number): { graph: Graph; ids: Array<string | null>; params: GraphParams } | null {
-      const dir = dirOf(scope);
+      const dir = dirOf(root, scope);
       const base = baseOf(bucket);
       const meta = readSidecar(dir, base);
       if (!meta) {
@@ -131,7 +137,7 @@ export function createGraphFiles(root: string) {
 
     /** writes the graph, then its sidecar; each to a temp file, fsynced, then renamed over the old one */
     save(scope: GraphScope, bucket: string, dim: number, graph: Graph, ids: Array<string | null>, params: GraphParams) {
-      const dir = dirOf(scope);
+      const dir = dirOf(root, scope);
       mkdirSync(dir, { recursive: true });
       const base = baseOf(bucket);
       const previous = readSidecar(dir, base)?.graphFile;
@@ -157,7 +163,7 @@ export function createGraphFiles(root: string) {
 
     /** after a hydration: removes the files of this scope's buckets that are not kept, and leftovers of killed saves */
     prune(scope: GraphScope, keep: Iterable<string>) {
-      const dir = dirOf(scope);
+      const dir = dirOf(root, scope);
       let names: string[];
       try { names = readdirSync(dir); } catch { return; }
       const kept = new Set([...keep].map(baseOf));

@@ -12,6 +12,7 @@ import type { ProviderRegistry } from '../providers/provider-settings';
 import type { Store } from '../store/db';
 import type { StoredEntry } from '../store/repos/cache-repo';
 import type { SemanticRepo } from '../store/repos/semantic-repo';
+import { hasSavedGraphs } from './graph-files';
 import { buildSemanticContext } from './semantic-context';
 import { loadVerifierModel, type VerifierModel } from './verifier';
 import { CANDIDATES_PER_LOOKUP, explainRejection, findBorderline, verifyCandidates, type Candidate, type Verdict } from './verify-candidates';
@@ -65,10 +66,11 @@ const bucketOf = (embedder: string, contextKey: string) => `${embedder}|${contex
  */
 export function createSemanticCache(deps: SemanticCacheDeps) {
   const downloadDir = join(deps.dataDir, 'models');
+  const indexDir = join(deps.dataDir, 'semantic-index');
   const worker = createEmbedWorkerClient(
     {
       modelDirs: deps.modelDirs ?? [RESOURCE_MODELS, downloadDir], downloadDir, modelHost: deps.modelHost,
-      indexDir: join(deps.dataDir, 'semantic-index'), hnswMinRows: deps.index?.minRows, indexSaveDelayMs: deps.index?.saveDelayMs,
+      indexDir, hnswMinRows: deps.index?.minRows, indexSaveDelayMs: deps.index?.saveDelayMs,
     },
     (progress) => deps.events.publish({ type: 'embedder', action: 'progress', ...progress }),
     (err) => deps.log.error('embed worker failed', { err }),
@@ -127,6 +129,8 @@ export function createSemanticCache(deps: SemanticCacheDeps) {
     // needs no vector sent, except a few per page, which are compared with the graph's. Vectors are read only for the
     // rows the graphs lack, and those are built. A page at a time: one read of 100k vectors held the event loop ~2 s.
     const scope = { project, embedder: embedder.id };
+    // with no saved graph (a first start), every vector is needed: read them with the rows
+    const saved = hasSavedGraphs(indexDir, scope);
     const sendVectors = async (ids: string[]) => {
       for (let i = 0; i < ids.length; i += HYDRATE_PAGE) {
         const vectors = deps.repo.vectorsOf(ids.slice(i, i + HYDRATE_PAGE), embedder.id);
@@ -135,14 +139,14 @@ export function createSemanticCache(deps: SemanticCacheDeps) {
       }
     };
     for (let cursor = 0; ;) {
-      const page = deps.repo.pageForProject(project, embedder.id, cursor, HYDRATE_PAGE, false);
+      const page = deps.repo.pageForProject(project, embedder.id, cursor, HYDRATE_PAGE, saved === false);
       if (!page.rows.length) break;
       cursor = page.cursor;
-      const checked = deps.repo.vectorsOf(page.rows.filter((_, i) => i % CHECK_EVERY === 0).map((r) => r.entryId), embedder.id);
+      const checked = saved ? deps.repo.vectorsOf(page.rows.filter((_, i) => i % CHECK_EVERY === 0).map((r) => r.entryId), embedder.id) : null;
       const items = page.rows.map((r) => {
         const bucket = bucketOf(r.embedder, r.contextKey);
         meta.set(r.entryId, { text: r.text, minSimilarity: r.minSimilarity, bucket });
-        return { bucket, id: r.entryId, vector: checked.get(r.entryId) };
+        return { bucket, id: r.entryId, vector: checked ? checked.get(r.entryId) : r.vector! };
       });
       await sendVectors((await worker.add(items, scope, true, embedder.dim)).missing);
     }
