@@ -29,7 +29,8 @@ export function writeStandardHeaders(ctx: RequestContext, headers: Record<string
   if (ctx.cache.reason) headers[HEADERS.CACHE_REASON] = toHeaderText(ctx.cache.reason);
   if (ctx.cache.similarity !== null) headers[HEADERS.SIMILARITY] = ctx.cache.similarity.toFixed(4);
   if (ctx.provider) headers[HEADERS.PROVIDER] = ctx.provider.id;
-  Object.assign(headers, ctx.extraHeaders);
+  // e.g. x-tollgate-downgraded-from carries the model name the client sent
+  for (const name in ctx.extraHeaders) headers[name] = toHeaderText(ctx.extraHeaders[name]!);
 }
 
 /** Sends the reply a stage left (whole answers, cache hits, errors); streams have already gone out. */
