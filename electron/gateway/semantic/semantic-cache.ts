@@ -12,7 +12,7 @@ import type { ProviderRegistry } from '../providers/provider-settings';
 import type { Store } from '../store/db';
 import type { StoredEntry } from '../store/repos/cache-repo';
 import type { SemanticRepo } from '../store/repos/semantic-repo';
-import { hasSavedGraphs } from './graph-files';
+import { hydrateIndex, type IndexedEntry } from './hydrate-index';
 import { buildSemanticContext } from './semantic-context';
 import { loadVerifierModel, type VerifierModel } from './verifier';
 import { CANDIDATES_PER_LOOKUP, explainRejection, findBorderline, verifyCandidates, type Candidate, type Verdict } from './verify-candidates';
@@ -34,10 +34,6 @@ interface ActiveEmbedder { id: string; dim: number; embedSearch(bucket: string, 
 
 const RESOURCE_MODELS = fileURLToPath(new URL('../../../resources/models', import.meta.url));
 const REEMBED_BATCH = 32;
-/** stored vectors read and sent to the worker per step of a hydration (~2 MB at 512 dimensions) */
-const HYDRATE_PAGE = 1000;
-/** one stored row in this many comes with its vector even when a saved graph holds it, to compare the two */
-const CHECK_EVERY = 64;
 /** a wrong report lifts the entry's bar just above the similarity that fooled it */
 const TIGHTEN_STEP = 0.01;
 
@@ -78,7 +74,7 @@ export function createSemanticCache(deps: SemanticCacheDeps) {
   let verifier = deps.verifier ?? null;
   const embedders = new Map<string, Promise<ActiveEmbedder>>();
   /** what the main thread needs about each indexed entry: its prompt (for the verifier) and its bar */
-  const meta = new Map<string, { text: string; minSimilarity: number | null; bucket: string }>();
+  const meta = new Map<string, IndexedEntry>();
   const hydrated = new Map<string, Promise<void>>();
   const reembedding = new Set<string>();
 
@@ -125,37 +121,7 @@ export function createSemanticCache(deps: SemanticCacheDeps) {
 
   async function loadStored(project: string, embedder: ActiveEmbedder) {
     deps.store.flush();
-    // Saved graphs of these buckets are loaded and matched with the stored rows by entry id: a row a graph holds
-    // needs no vector sent, except a few per page, which are compared with the graph's. Vectors are read only for the
-    // rows the graphs lack, and those are built. A page at a time: one read of 100k vectors held the event loop ~2 s.
-    const scope = { project, embedder: embedder.id };
-    // with no saved graph (a first start), every vector is needed: read them with the rows
-    const saved = hasSavedGraphs(indexDir, scope);
-    const sendVectors = async (ids: string[]) => {
-      for (let i = 0; i < ids.length; i += HYDRATE_PAGE) {
-        const vectors = deps.repo.vectorsOf(ids.slice(i, i + HYDRATE_PAGE), embedder.id);
-        const items = [...vectors].map(([id, vector]) => ({ bucket: meta.get(id)!.bucket, id, vector }));
-        await worker.add(items, scope, true);
-      }
-    };
-    for (let cursor = 0; ;) {
-      const page = deps.repo.pageForProject(project, embedder.id, cursor, HYDRATE_PAGE, saved === false);
-      if (!page.rows.length) break;
-      cursor = page.cursor;
-      const checked = saved ? deps.repo.vectorsOf(page.rows.filter((_, i) => i % CHECK_EVERY === 0).map((r) => r.entryId), embedder.id) : null;
-      const items = page.rows.map((r) => {
-        const bucket = bucketOf(r.embedder, r.contextKey);
-        meta.set(r.entryId, { text: r.text, minSimilarity: r.minSimilarity, bucket });
-        return { bucket, id: r.entryId, vector: checked ? checked.get(r.entryId) : r.vector! };
-      });
-      await sendVectors((await worker.add(items, scope, true, embedder.dim)).missing);
-    }
-    const { rehydrate } = await worker.settle(scope, deps.repo.listEmbedders(project));
-    if (rehydrate.length) {
-      const buckets = new Set(rehydrate);
-      await sendVectors([...meta].filter(([, m]) => buckets.has(m.bucket)).map(([id]) => id));
-      await worker.settle(scope, deps.repo.listEmbedders(project));
-    }
+    await hydrateIndex({ repo: deps.repo, worker, indexDir, meta, bucketOf }, project, embedder);
     void reembed(project, embedder);
   }
 

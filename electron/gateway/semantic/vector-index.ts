@@ -178,6 +178,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
         if (!vector) return where.get(id)!.bucket === key;
         this.remove(id);
       }
+      if (!vector && !(dim > 0)) throw new Error('a row without its vector needs the dimensions of its bucket');
       const b = bucketOf(key, vector?.length ?? dim, scope, hydrating);
       if (hydrating && b.scope) b.hydrating = true;
       if (vector && vector.length !== b.dim) throw new Error(`vector of ${vector.length} dims for a bucket of ${b.dim}`);
