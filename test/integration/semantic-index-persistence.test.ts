@@ -119,7 +119,8 @@ describe('semantic index persistence across restarts', () => {
       const cleared = await fifth.admin<{ removed: number }>('/admin/v1/cache/invalidate', { method: 'POST', body: { project: 'support' } });
       expect(cleared.body.removed).toBeGreaterThanOrEqual(43);
       await eventually(async () => (await indexStats(fifth))?.rows === 0, 10_000);
-      expect(savedFiles()).toEqual([]);
+      // (if the clearing overtook the start's hydration, the files go when it settles)
+      await eventually(async () => savedFiles().length === 0, 10_000);
     } finally {
       await fifth.close();
     }
