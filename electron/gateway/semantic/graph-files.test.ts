@@ -239,6 +239,24 @@ describe('HNSW graph persistence', () => {
     expect(savedFiles()).toEqual([]);
   });
 
+  it('handles rows removed while a hydration is still matching them against a loaded graph', () => {
+    buildAndSave();
+    const { index, drain } = openIndex();
+    for (const [id] of stored(0, ROWS)) index.add(BUCKET, id, null, SCOPE, true, DIM);
+    index.remove('e5');
+    expect(index.settle(SCOPE)).toEqual({ rehydrate: [] });
+    drain();
+    expect(index.stats()).toMatchObject({ rows: ROWS - 1, indexed: ROWS - 1, graphInserts: 0 });
+    expect(top(index, 5).map((n) => n.id)).not.toContain('e5');
+
+    const again = openIndex().index;
+    for (const [id] of stored(0, ROWS)) again.add(BUCKET, id, null, SCOPE, true, DIM);
+    for (const [id] of stored(0, ROWS)) again.remove(id);
+    again.settle(SCOPE);
+    expect(again.stats()).toMatchObject({ rows: 0, buckets: 0, graphsDiscarded: 0 });
+    expect(savedFiles()).toEqual([]);
+  });
+
   it('keeps the graphs of an embedder the project still has vectors of, and removes them once it has none', () => {
     buildAndSave();
     const other = { project: SCOPE.project, embedder: 'transformers:Xenova/all-MiniLM-L6-v2' };

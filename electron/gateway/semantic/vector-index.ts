@@ -242,8 +242,8 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
         for (const row of b.unmatched.values()) b.graph!.markDelete(row);
         changed(b, b.unmatched.size);
         b.unmatched = null;
-        if (b.deleted.size > b.count * COMPACT_DELETED_SHARE) compact(b);
         dropIfEmpty(b);
+        if (buckets.has(b.key) && b.deleted.size > b.count * COMPACT_DELETED_SHARE) compact(b);
       }
       if ([...buckets.values()].some(needsBuild)) scheduleBuild();
       files?.prune(scope, [...buckets.values()].filter((b) => same(b.scope)).map((b) => b.key));
