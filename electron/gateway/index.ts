@@ -222,7 +222,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         admin.closeAllConnections();
         await upstream.close().catch(() => undefined);
         await deps.semantic.close().catch(() => undefined);
-        store.close();
+        await store.close();
       })();
       return stopping;
     },

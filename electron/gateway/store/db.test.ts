@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -23,9 +23,9 @@ function open(onError = vi.fn(), onCommit?: (s: number) => void) {
   return { store, put, onDisk, onError };
 }
 
-afterEach(() => {
+afterEach(async () => {
   vi.useRealTimers();
-  for (const s of stores.splice(0)) s.close();
+  for (const s of stores.splice(0)) await s.close();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
@@ -128,5 +128,9 @@ describe('store group commit', () => {
     expect(store.db.prepare('SELECT count(*) AS n FROM blobs').get()).toEqual({ n: 232 + extra });
     expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(onDisk()).toEqual([]);
+    // closing waits for the worker's connection too: the last one out removes the WAL, so the dir can go right after
+    await store.close();
+    expect(store.checkpointer()).toBe('stopped');
+    expect(existsSync(join(dir, 'tollgate.db-wal'))).toBe(false);
   });
 });

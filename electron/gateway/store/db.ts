@@ -17,7 +17,8 @@ export interface Store {
   pending(): { writes: number; timer: boolean };
   /** whether WAL checkpoints run in their worker thread yet (it starts once the WAL passes 1 MB) */
   checkpointer(): 'none' | 'starting' | 'running' | 'stopped';
-  close(): void;
+  /** commits what is pending and closes; resolves once the checkpoint worker has closed its connection too */
+  close(): Promise<void>;
 }
 
 const FLUSH_AT = 256;
@@ -78,6 +79,7 @@ export function openStore(dataDir: string, { onError, onCommit, nativeBinding, c
   let pendingWrites = 0;
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
+  let closing: Promise<void> = Promise.resolve();
   let ownTx = false;
   // Enqueued while someone else's transaction is open (ours is not): run after it, so its rollback can't take ours.
   let deferred: Array<() => void> = [];
@@ -138,11 +140,12 @@ export function openStore(dataDir: string, { onError, onCommit, nativeBinding, c
     checkpointer: () => checkpointer?.state() ?? 'none',
     pending: () => ({ writes: pendingWrites + deferred.length + atCommit.length, timer: timer !== null }),
     close() {
-      if (closed) return;
+      if (closed) return closing;
       flush();
       closed = true;
-      checkpointer?.stop();
+      closing = checkpointer?.stop() ?? Promise.resolve();
       db.close();
+      return closing;
     },
   };
 }

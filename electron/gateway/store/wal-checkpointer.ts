@@ -31,9 +31,19 @@ export function startWalCheckpointer(file: string, nativeBinding: string | undef
     state: (): 'starting' | 'running' | 'stopped' => (!alive ? 'stopped' : ready ? 'running' : 'starting'),
     /** the worker fell far behind: the caller should checkpoint itself now */
     needsFallback: () => Atomics.load(behind, 0) > FALLBACK_FRAMES,
-    /** the worker checkpoints once more and closes its connection on its own */
-    stop() {
-      if (alive) worker.postMessage('stop');
+    /**
+     * The worker checkpoints once more and closes its connection; resolves when it has exited (or after 2 s), so
+     * whoever removes the data dir next does not race SQLite removing its -wal and -shm files.
+     */
+    stop(): Promise<void> {
+      if (!alive) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const done = () => { clearTimeout(timer); resolve(); };
+        const timer = setTimeout(done, 2000);
+        timer.unref();
+        worker.once('exit', done);
+        worker.postMessage('stop');
+      });
     },
   };
 }
