@@ -204,6 +204,27 @@ describe('semantic cache: LLM judge for borderline candidates', () => {
   });
 });
 
+describe('semantic cache: LLM judge and rate limits', () => {
+  it('the judge\'s call takes its place in the project\'s rate limit; with no room left the judge is not asked', async () => {
+    const c = await setUp('judge-rpm', { model: 'gpt-4o-mini' }, { limits: { rpm: 3 } });
+    await call(c, ask('How do I cancel my subscription?'));
+    await call(c, ask('How do I delete my account?'));
+    t.mock.reset();
+    t.mock.script([{ content: 'YES' }]);
+    const judged = await call(c, ask('What is the way to cancel my subscription?'));
+    expect(judged).toMatchObject({ cache: 'hit', judge: 'yes' });
+    expect(judgeCalls()).toHaveLength(1);
+
+    // two answers and one judge call used the 3 requests a minute: the next borderline prompt gets no judge call,
+    // and the request itself is refused by the rate limit like any other
+    const res = await c.chat.completions.create(ask('What is the way to delete my account?')).withResponse().catch((e: unknown) => e);
+    expect(res).toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
+    expect((res as { headers: Headers }).headers.get('x-tollgate-cache-judge')).toBe('rate-limited');
+    expect(judgeCalls()).toHaveLength(1);
+    expect(answerCalls()).toHaveLength(0);
+  });
+});
+
 describe('semantic cache: LLM judge, concurrency and timeouts', () => {
   it('two identical borderline prompts in flight together share one judge call', async () => {
     // mock-slow answers after 2 s, so the second request arrives while the first one's judge call is still out

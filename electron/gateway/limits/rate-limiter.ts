@@ -7,6 +7,11 @@ import { formatResetDuration, TokenBucket } from './token-bucket';
  * bucket costs the project's nothing. Optionally a request waits (FIFO, bounded) instead of being refused.
  */
 
+/** whether any rate or concurrency limit applies to the project */
+export function hasLimits(l: ProjectLimits): boolean {
+  return l.rpm != null || l.tpm != null || l.concurrency != null || (l.perUser != null && (l.perUser.rpm != null || l.perUser.tpm != null));
+}
+
 export type LimitDimension = 'requests' | 'tokens' | 'concurrency';
 
 export interface LimitRequest {

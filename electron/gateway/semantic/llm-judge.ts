@@ -8,6 +8,7 @@ import { estimateTokens } from '../cache/prompt-text';
 import { computeCostUsd, normalizeUsage, type Usage } from '../cost/pricing';
 import { toGatewayError } from '../errors';
 import type { Cancellation } from '../http/upstream-client';
+import { hasLimits, type Admission } from '../limits/rate-limiter';
 import { redactSecrets } from '../log';
 import type { RequestContext } from '../pipeline/context';
 import type { PipelineDeps } from '../pipeline/stage';
@@ -94,15 +95,38 @@ export function createLlmJudge(options: LlmJudgeOptions = {}) {
     const body = buildJudgeBody(target.model, cachedPrompt, query);
     const project = ctx.project!;
     const payer: Payer = { project: project.slug, budget: project.budget, user: ctx.user, feature: ctx.feature };
+    // the judge's call is an upstream call like any other: it takes its place in the project's rate limits
+    const admitted = admitToLimits(ctx, deps, body);
+    if (admitted === 'refused') return outcome('rate-limited', target.label, null, 'The project\'s rate limit has no room for the judge\'s call now.');
     const held = holdBudget(deps, payer, body, target);
-    if (held === 'refused') return outcome('budget', target.label, null, 'The project\'s budget cannot hold the judge\'s call.');
+    if (held === 'refused') {
+      admitted?.release(0);
+      return outcome('budget', target.label, null, 'The project\'s budget cannot hold the judge\'s call.');
+    }
 
-    const { verdict, usage, detail } = await send(ctx, deps, target, body);
+    let sent: Awaited<ReturnType<typeof send>> | null = null;
+    try {
+      sent = await send(ctx, deps, target, body);
+    } finally {
+      // the rate limit's tokens are trued up to what the judge used; null keeps the estimate
+      admitted?.release(sent?.usage ? sent.usage.promptTokens + sent.usage.completionTokens : null);
+    }
+    const { verdict, usage, detail } = sent;
     const costUsd = target.price ? (usage ? computeCostUsd(target.price, usage) : 0) : null;
     const touched = held ? deps.budgets.ledger.settle(held, costUsd ?? 0) : deps.budgets.ledger.record(payer, costUsd ?? 0, deps.now());
     if (touched.length > 0) deps.budgets.afterSpend(project.slug, project.budget, touched, costUsd ?? 0);
     if (detail) deps.log.warn('semantic judge gave no verdict', { project: project.slug, traceId: ctx.id, judge: target.label, verdict, detail });
     return outcome(verdict, target.label, costUsd, detail);
+  }
+
+  /** Never waits in the project's queue: a judge that must wait is not worth the request's time. */
+  function admitToLimits(ctx: RequestContext, deps: PipelineDeps, body: Record<string, unknown>): Admission | null | 'refused' {
+    const project = ctx.project!;
+    if (!hasLimits(project.limits)) return null;
+    const prompt = (body.messages as Array<{ content: string }>).map((m) => m.content).join('\n');
+    const tokens = estimateTokens(prompt) + JUDGE_MAX_TOKENS;
+    const admitted = deps.limits.tryAcquire({ project: project.slug, user: ctx.user, limits: project.limits, tokens });
+    return admitted.ok ? admitted.admission : 'refused';
   }
 
   /** The judge's worst case against the project's caps, like any request's; null when no cap applies or it is unpriced. */

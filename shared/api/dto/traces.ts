@@ -93,7 +93,7 @@ export interface JudgeOutcome {
   model: string;
   target: string | null;
   /** yes: a hit; anything else: a miss (no, an error, a timeout, or a budget that could not hold the call) */
-  verdict: 'yes' | 'no' | 'error' | 'timeout' | 'budget';
+  verdict: 'yes' | 'no' | 'error' | 'timeout' | 'budget' | 'rate-limited';
   /** what this request paid for the judge's call: 0 when the verdict came from the verdict cache; null when unpriced */
   costUsd: number | null;
   /** the verdict was remembered from an earlier request about the same entry and prompt */

@@ -1,15 +1,12 @@
-import type { Endpoint, ProjectLimits } from '../../../../shared/api/dto';
+import type { Endpoint } from '../../../../shared/api/dto';
 import { countInputTokens, requestedOutputTokens } from '../../budget/worst-case';
 import { resolvePrice } from '../../cost/pricing';
+import { hasLimits } from '../../limits/rate-limiter';
 import { rateLimited } from '../../limits/refusals';
 import type { RequestContext } from '../context';
 import type { PipelineDeps, Stage } from '../stage';
 
 const TOKEN_METERED = new Set<Endpoint>(['chat.completions', 'responses', 'embeddings']);
-
-function hasLimits(l: ProjectLimits): boolean {
-  return l.rpm != null || l.tpm != null || l.concurrency != null || (l.perUser != null && (l.perUser.rpm != null || l.perUser.tpm != null));
-}
 
 /** What the request counts against tokens/min: its input, counted, plus the output it asks room for. */
 function estimateTokens(ctx: RequestContext, deps: PipelineDeps): number {

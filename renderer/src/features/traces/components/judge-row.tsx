@@ -8,6 +8,7 @@ const SAID: Record<JudgeOutcome['verdict'], string> = {
   error: 'no verdict (error): treated as a miss',
   timeout: 'no verdict (timeout): treated as a miss',
   budget: 'not asked: the budget could not hold its call',
+  'rate-limited': 'not asked: the rate limit had no room for its call',
 };
 
 /** The LLM judge's say on a borderline candidate, as a row of the semantic match table. */
