@@ -15,7 +15,7 @@ import type { SemanticRepo } from '../store/repos/semantic-repo';
 import { hydrateIndex, type IndexedEntry } from './hydrate-index';
 import { buildSemanticContext } from './semantic-context';
 import { loadVerifierModel, type VerifierModel } from './verifier';
-import { CANDIDATES_PER_LOOKUP, explainRejection, findBorderline, verifyCandidates, type Candidate, type Verdict } from './verify-candidates';
+import { CANDIDATES_PER_LOOKUP, decideCandidates, type Candidate, type Verdict } from './verify-candidates';
 
 /** The embedded prompt of a lookup, kept so a miss can be stored without embedding twice. */
 export interface PreparedLookup { project: string; contextKey: string; text: string; embedder: string; vector: Float32Array }
@@ -192,17 +192,16 @@ export function createSemanticCache(deps: SemanticCacheDeps) {
       }
       if (gone.length) this.forget(gone);
       const model = getVerifier();
-      const verdict = verifyCandidates(model, input.settings.strictness, context.text, candidates);
+      const judge = input.settings.judge;
+      const decision = decideCandidates(model, input.settings.strictness, context.text, candidates, judge ? judge.band ?? DEFAULT_JUDGE_BAND : null);
+      const verdict = decision.hit;
       const toMatch = (v: Verdict): SemanticMatch => ({
         entryId: v.id, prompt: meta.get(v.id)!.text, similarity: v.similarity, probability: v.probability, threshold: v.threshold, embedder: embedder.id,
       });
       if (!verdict) {
         const best = candidates[0];
-        const reason = best
-          ? `nearest cached prompt (similarity ${best.similarity.toFixed(3)}): ${explainRejection(model, input.settings.strictness, context.text, best)}`
-          : 'no similar cached prompt';
-        const judge = input.settings.judge;
-        const near = judge ? findBorderline(model, input.settings.strictness, context.text, candidates, judge.band ?? DEFAULT_JUDGE_BAND) : null;
+        const reason = best ? `nearest cached prompt (similarity ${best.similarity.toFixed(3)}): ${decision.nearestRejected}` : 'no similar cached prompt';
+        const near = decision.borderline;
         const nearEntry = near ? deps.exactCache.get(near.id) : null;
         return { hit: false, prepared, reason, ...(near && nearEntry ? { borderline: { entry: nearEntry, match: toMatch(near) } } : {}) };
       }

@@ -15,39 +15,13 @@ export interface Verdict { id: string; similarity: number; probability: number; 
 /** Nearest neighbours looked at per lookup: the verifier may reject the closest and accept the next. */
 export const CANDIDATES_PER_LOOKUP = 5;
 
-/**
- * The decision the gateway and `npm run eval:semantic` share: similarity proposes, the learned verifier
- * decides. Returns the most probable candidate that clears the project's strictness, or null.
- */
-export function verifyCandidates(model: VerifierModel, strictness: Strictness, query: string, candidates: readonly Candidate[],
-  analyze: (text: string) => Analyzed = analyzeText): Verdict | null {
-  const threshold = model.thresholds[strictness];
-  return pickMostProbable(model, query, candidates, analyze, threshold, (p) => p >= threshold);
-}
-
-/**
- * For the LLM judge: the most probable candidate that passed every guard and fell short of the strictness
- * threshold by at most `band`. The guards' vetoes stand: a vetoed candidate is never borderline.
- */
-export function findBorderline(model: VerifierModel, strictness: Strictness, query: string, candidates: readonly Candidate[], band: number,
-  analyze: (text: string) => Analyzed = analyzeText): Verdict | null {
-  const threshold = model.thresholds[strictness];
-  return pickMostProbable(model, query, candidates, analyze, threshold, (p) => p < threshold && p >= threshold - band);
-}
-
-function pickMostProbable(model: VerifierModel, query: string, candidates: readonly Candidate[], analyze: (text: string) => Analyzed,
-  threshold: number, accept: (probability: number) => boolean): Verdict | null {
-  let best: Verdict | null = null;
-  let q: Analyzed | null = null;
-  for (const c of candidates) {
-    if (c.similarity < model.minCosine || (c.minSimilarity !== null && c.similarity < c.minSimilarity)) continue;
-    q ??= analyze(query);
-    const x = computeFeatures(c.similarity, analyze(c.text), q);
-    if (trippedGuard(x)) continue;
-    const probability = scorePair(model, x);
-    if (accept(probability) && (!best || probability > best.probability)) best = { id: c.id, similarity: c.similarity, probability, threshold };
-  }
-  return best;
+export interface Decision {
+  /** the most probable candidate that clears the strictness threshold */
+  hit: Verdict | null;
+  /** with a judge band: the most probable candidate that passed every guard and fell short by at most the band */
+  borderline: Verdict | null;
+  /** why the nearest candidate is not a hit, in words for x-tollgate-cache-reason (null when there was none) */
+  nearestRejected: string | null;
 }
 
 const GUARD_WORDS: Record<string, string> = {
@@ -55,13 +29,43 @@ const GUARD_WORDS: Record<string, string> = {
   unitMismatch: 'the units differ', dateMismatch: 'the dates differ',
 };
 
-/** Why a candidate is not a hit, in words for x-tollgate-cache-reason and the trace. */
-export function explainRejection(model: VerifierModel, strictness: Strictness, query: string, c: Candidate,
-  analyze: (text: string) => Analyzed = analyzeText): string {
-  if (c.similarity < model.minCosine) return `similarity below ${model.minCosine}`;
-  if (c.minSimilarity !== null && c.similarity < c.minSimilarity) return `the entry needs similarity ≥ ${c.minSimilarity.toFixed(3)} since a wrong report`;
-  const x = computeFeatures(c.similarity, analyze(c.text), analyze(query));
-  const guard = trippedGuard(x);
-  if (guard) return `vetoed: ${GUARD_WORDS[guard] ?? guard}`;
-  return `verifier ${scorePair(model, x).toFixed(3)} < ${model.thresholds[strictness]} needed`;
+/**
+ * The decision the gateway and `npm run eval:semantic` share: similarity proposes, the learned verifier decides.
+ * One pass over the candidates (nearest first) gives the hit, the judge's borderline candidate and the reason for a
+ * miss. The guards' vetoes stand: a vetoed candidate is never a hit nor borderline.
+ */
+export function decideCandidates(model: VerifierModel, strictness: Strictness, query: string, candidates: readonly Candidate[],
+  judgeBand: number | null = null, analyze: (text: string) => Analyzed = analyzeText): Decision {
+  const threshold = model.thresholds[strictness];
+  const decision: Decision = { hit: null, borderline: null, nearestRejected: null };
+  let q: Analyzed | null = null;
+  for (const [i, c] of candidates.entries()) {
+    const why = (text: string) => { if (i === 0) decision.nearestRejected = text; };
+    if (c.similarity < model.minCosine) { why(`similarity below ${model.minCosine}`); continue; }
+    if (c.minSimilarity !== null && c.similarity < c.minSimilarity) {
+      why(`the entry needs similarity ≥ ${c.minSimilarity.toFixed(3)} since a wrong report`);
+      continue;
+    }
+    q ??= analyze(query);
+    const x = computeFeatures(c.similarity, analyze(c.text), q);
+    const guard = trippedGuard(x);
+    if (guard) { why(`vetoed: ${GUARD_WORDS[guard] ?? guard}`); continue; }
+    const probability = scorePair(model, x);
+    const verdict = { id: c.id, similarity: c.similarity, probability, threshold };
+    if (probability >= threshold) {
+      if (!decision.hit || probability > decision.hit.probability) decision.hit = verdict;
+      continue;
+    }
+    why(`verifier ${probability.toFixed(3)} < ${threshold} needed`);
+    if (judgeBand !== null && probability >= threshold - judgeBand && (!decision.borderline || probability > decision.borderline.probability)) {
+      decision.borderline = verdict;
+    }
+  }
+  return decision;
+}
+
+/** The hit alone: the most probable candidate that clears the project's strictness, or null. */
+export function verifyCandidates(model: VerifierModel, strictness: Strictness, query: string, candidates: readonly Candidate[],
+  analyze: (text: string) => Analyzed = analyzeText): Verdict | null {
+  return decideCandidates(model, strictness, query, candidates, null, analyze).hit;
 }
