@@ -35,6 +35,7 @@ import { createRetention } from './store/retention';
 import { createSemanticRepo } from './store/repos/semantic-repo';
 import { createSemanticCache } from './semantic/semantic-cache';
 import { createLlmJudge } from './semantic/llm-judge';
+import { createJudgeVerdictsRepo } from './store/repos/judge-verdicts-repo';
 
 export type { GatewayOptions, GatewayDiagnostics };
 export type { SecretStore } from './providers/secret-store';
@@ -130,7 +131,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     metrics,
     budgets: createBudgets({ store, events, now, defaultTimeZone: resolveTimeZone(options.timeZone ?? env.TOLLGATE_TIME_ZONE) }),
     limits: createRateLimiter(now),
-    judge: createLlmJudge(options.semanticJudge),
+    judge: createLlmJudge(options.semanticJudge, { repo: createJudgeVerdictsRepo(store.db), store }),
   };
 
   const startedAt = now();

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { describe, expect, it } from 'vitest';
@@ -222,6 +226,45 @@ describe('semantic cache: LLM judge and rate limits', () => {
     expect((res as { headers: Headers }).headers.get('x-tollgate-cache-judge')).toBe('rate-limited');
     expect(judgeCalls()).toHaveLength(1);
     expect(answerCalls()).toHaveLength(0);
+  });
+});
+
+describe('semantic cache: LLM judge verdicts across restarts', () => {
+  it('remembers a verdict in SQLite: after a restart the same borderline prompt is answered without a judge call', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-judge-'));
+    const ask2 = (g: TestGateway, content: string) => call(g.client({ project: 'judge-restart' }), ask(content));
+    try {
+      const first = await startTestGateway({ dataDir, semanticJudge: { timeoutMs: 10_000 } });
+      try {
+        await first.admin('/admin/v1/projects', { method: 'POST', body: { slug: 'judge-restart', semantic: { enabled: true, judge: { model: 'gpt-4o-mini' } } } });
+        await ask2(first, 'How do I cancel my subscription?');
+        first.mock.script([{ content: 'YES' }]);
+        expect(await ask2(first, 'What is the way to cancel my subscription?')).toMatchObject({ cache: 'hit', judge: 'yes' });
+        expect(first.mock.count('/chat/completions')).toBe(2);
+      } finally {
+        await first.close();
+      }
+      const second = await startTestGateway({ dataDir, semanticJudge: { timeoutMs: 10_000 } });
+      try {
+        const again = await ask2(second, 'What is the way to cancel my subscription?');
+        expect(again).toMatchObject({ cache: 'hit', layer: 'semantic', judge: 'yes' });
+        expect(second.mock.count('/chat/completions')).toBe(0);
+        expect((await fetchTrace(second, again.traceId)).cacheMatch?.judge).toMatchObject({ verdict: 'yes', cached: true, costUsd: 0 });
+        // the verdict goes with its entry
+        const removed = await second.admin<{ removed: number }>('/admin/v1/cache/invalidate', { method: 'POST', body: { project: 'judge-restart' } });
+        expect(removed.body.removed).toBe(1);
+      } finally {
+        await second.close();
+      }
+      const db = new Database(join(dataDir, 'tollgate.db'), { readonly: true });
+      try {
+        expect(db.prepare('SELECT count(*) AS n FROM judge_verdicts').get()).toEqual({ n: 0 });
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 

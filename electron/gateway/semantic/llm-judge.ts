@@ -8,6 +8,8 @@ import { estimateTokens } from '../cache/prompt-text';
 import { computeCostUsd, normalizeUsage, type Usage } from '../cost/pricing';
 import { toGatewayError } from '../errors';
 import type { Cancellation } from '../http/upstream-client';
+import type { Store } from '../store/db';
+import type { JudgeVerdictsRepo } from '../store/repos/judge-verdicts-repo';
 import { hasLimits, type Admission } from '../limits/rate-limiter';
 import { redactSecrets } from '../log';
 import type { RequestContext } from '../pipeline/context';
@@ -71,9 +73,10 @@ type Verdict = JudgeOutcome['verdict'];
 /**
  * The LLM judge of borderline semantic candidates. It calls the judge model through the gateway's own routing
  * (aliases, provider keys, adapters), never through the proxy port; charges the call to the project's budget;
- * and remembers YES and NO per (entry, judge model, prompt), so a prompt asked again does not pay twice.
+ * and remembers YES and NO per (entry, judge model, prompt), in memory and in SQLite, so a prompt asked again does not
+ * pay twice, not even after a restart.
  */
-export function createLlmJudge(options: LlmJudgeOptions = {}) {
+export function createLlmJudge(options: LlmJudgeOptions = {}, saved: { repo: JudgeVerdictsRepo; store: Store } | null = null) {
   const timeoutMs = options.timeoutMs ?? DEFAULT_JUDGE_TIMEOUT_MS;
   const verdicts = new LRUCache<string, 'yes' | 'no'>({ max: options.maxVerdicts ?? 10_000 });
   /** the same borderline prompt arriving twice at once: the second waits for the first's call */
@@ -186,8 +189,11 @@ export function createLlmJudge(options: LlmJudgeOptions = {}) {
     /** Asks the project's judge whether `query` means the same as the borderline candidate's cached prompt. */
     async decide(ctx: RequestContext, deps: PipelineDeps, borderline: Borderline, query: string): Promise<JudgeOutcome> {
       const judge = ctx.project!.semantic.judge!;
-      const key = `${borderline.match.entryId}\u0000${judge.model}\u0000${createHash('sha256').update(query).digest('base64url')}`;
-      const known = verdicts.get(key);
+      const entryId = borderline.match.entryId;
+      const promptHash = createHash('sha256').update(query).digest('base64url');
+      const key = `${entryId}\u0000${judge.model}\u0000${promptHash}`;
+      const known = verdicts.get(key) ?? saved?.repo.get(entryId, judge.model, promptHash);
+      if (known) verdicts.set(key, known);
       if (known) return { model: judge.model, target: null, verdict: known, costUsd: 0, cached: true, ms: 0, detail: null };
       const inflight = pending.get(key);
       if (inflight) return { ...(await inflight), costUsd: 0, cached: true };
@@ -198,7 +204,11 @@ export function createLlmJudge(options: LlmJudgeOptions = {}) {
       pending.set(key, asked);
       try {
         const outcome = await asked;
-        if (outcome.verdict === 'yes' || outcome.verdict === 'no') verdicts.set(key, outcome.verdict);
+        const verdict = outcome.verdict;
+        if (verdict === 'yes' || verdict === 'no') {
+          verdicts.set(key, verdict);
+          saved?.store.enqueue(() => saved.repo.put(entryId, judge.model, promptHash, verdict, deps.now()));
+        }
         return outcome;
       } finally {
         pending.delete(key);

@@ -5,9 +5,10 @@ import { sql as semantic } from './migrations/0003-semantic';
 import { sql as routing } from './migrations/0004-routing';
 import { sql as bodies } from './migrations/0005-bodies';
 import { sql as entryHits } from './migrations/0006-entry-hits';
+import { sql as judgeVerdicts } from './migrations/0007-judge-verdicts';
 
 /** Ordered; index + 1 is the schema version recorded in PRAGMA user_version. */
-const MIGRATIONS: readonly string[] = [init, budgets, semantic, routing, bodies, entryHits];
+const MIGRATIONS: readonly string[] = [init, budgets, semantic, routing, bodies, entryHits, judgeVerdicts];
 
 export function migrate(db: Database.Database): number {
   const current = db.pragma('user_version', { simple: true }) as number;
