@@ -93,7 +93,9 @@ describe('crash safety', () => {
     stop = true;
     await exited;
     await Promise.all(load);
-    expect(sent).toBeGreaterThan(acknowledged.size);
+    // every acknowledged trace is one of the requests sent (not more: when the test process is starved, all eight
+    // writers can sit between their answer and their next request at the kill, so "more were sent" is not a given)
+    expect(sent).toBeGreaterThanOrEqual(acknowledged.size);
 
     const db = new Database(join(dataDir, 'tollgate.db'), { readonly: true });
     try {
