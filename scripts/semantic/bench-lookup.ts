@@ -8,16 +8,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createEmbedWorkerClient } from '../../electron/gateway/embed/embed-worker-client';
-import { normalizeVector } from '../../electron/gateway/embed/normalize';
-import { readPairs } from './pairs';
+import { createNoisyVectors, percentile as pct, readBenchArgs, round2 as round } from './bench-support';
 
-const { values: args } = parseArgs({ options: { texts: { type: 'string' }, entries: { type: 'string', default: '100000' }, queries: { type: 'string', default: '200' } } });
-if (!args.texts) throw new Error('--texts FILE.jsonl (pairs whose texts to embed) is required');
-const N = Number(args.entries);
-const Q = Number(args.queries);
-const texts = [...new Set(readPairs(args.texts).flatMap((p) => [p.a, p.b]))];
+const { texts, entries: N, queries: Q } = readBenchArgs();
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
 // saves only when asked (persist / close), so no save lands inside a measurement
 const setup = { modelDirs: [], downloadDir: dir, indexDir: join(dir, 'semantic-index'), indexSaveDelayMs: 24 * 3600_000 };
@@ -34,16 +28,10 @@ const scope = { project: 'bench', embedder: id };
  * vectors for one row in 64, then for the rows the worker asks for (those no saved graph holds).
  */
 async function sendRows(hydrating: boolean) {
-  let rng = 12345;
-  const noise = () => { rng = (rng * 1103515245 + 12345) % 2 ** 31; return rng / 2 ** 31 - 0.5; };
+  const vectorOf = createNoisyVectors(seeds);
   for (let i = 0; i < N; i += 1000) {
     const items = [];
-    for (let j = i; j < Math.min(N, i + 1000); j++) {
-      const base = seeds[j % seeds.length]!;
-      const v = new Float32Array(base.length);
-      for (let k = 0; k < v.length; k++) v[k] = base[k]! + noise() * 0.08;
-      items.push({ bucket, id: `e${j}`, vector: normalizeVector(v) });
-    }
+    for (let j = i; j < Math.min(N, i + 1000); j++) items.push({ bucket, id: `e${j}`, vector: vectorOf(j) });
     if (!hydrating) {
       await worker.add(items, scope);
       continue;
@@ -54,8 +42,6 @@ async function sendRows(hydrating: boolean) {
   }
 }
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)]!;
-const round = (x: number) => Math.round(x * 100) / 100;
 async function measure(label: string) {
   const total: number[] = []; const embed: number[] = []; const search: number[] = [];
   for (let q = 0; q < Q; q++) {

@@ -6,13 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { SemanticSettings } from '../../shared/api/dto';
 import { createEventHub } from '../../electron/gateway/admin/event-hub';
 import { buildCacheKey } from '../../electron/gateway/cache/cache-key';
 import { createExactCache } from '../../electron/gateway/cache/exact-cache';
 import { createEmbedWorkerClient } from '../../electron/gateway/embed/embed-worker-client';
-import { normalizeVector } from '../../electron/gateway/embed/normalize';
 import { createLogger } from '../../electron/gateway/log';
 import { createProviderSettings } from '../../electron/gateway/providers/provider-settings';
 import { createSemanticCache } from '../../electron/gateway/semantic/semantic-cache';
@@ -21,20 +19,14 @@ import { openStore } from '../../electron/gateway/store/db';
 import { createCacheRepo } from '../../electron/gateway/store/repos/cache-repo';
 import { createSemanticRepo } from '../../electron/gateway/store/repos/semantic-repo';
 import { createSettingsRepo } from '../../electron/gateway/store/repos/settings-repo';
-import { readPairs } from './pairs';
+import { createNoisyVectors, percentile as pct, readBenchArgs, round2 as round } from './bench-support';
 
-const { values: args } = parseArgs({ options: { texts: { type: 'string' }, entries: { type: 'string', default: '100000' }, queries: { type: 'string', default: '200' } } });
-if (!args.texts) throw new Error('--texts FILE.jsonl (pairs whose texts to embed) is required');
-const N = Number(args.entries);
-const Q = Number(args.queries);
-const texts = [...new Set(readPairs(args.texts).flatMap((p) => [p.a, p.b]))];
+const { texts, entries: N, queries: Q } = readBenchArgs();
 const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-restart-'));
 const project = 'bench';
 const namespace = 'bench:v1';
 const settings: SemanticSettings = { enabled: true, strictness: 'balanced', embedder: 'use-lite', allowModelDownload: false, judge: null };
 const bodyOf = (text: string) => ({ model: 'bench-model', messages: [{ role: 'user', content: text }], temperature: 0 });
-const round = (x: number) => Math.round(x * 100) / 100;
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)]!;
 
 // 1. N stored entries with vectors, as the gateway would have written them
 {
@@ -46,8 +38,7 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floo
   const cacheRepo = createCacheRepo(store.db);
   const repo = createSemanticRepo(store.db);
   const contextKey = buildSemanticContext(namespace, 'chat.completions', bodyOf('x'))!.contextKey;
-  let rng = 12345;
-  const noise = () => { rng = (rng * 1103515245 + 12345) % 2 ** 31; return rng / 2 ** 31 - 0.5; };
+  const vectorOf = createNoisyVectors(seeds);
   const write = store.db.transaction((from: number, to: number) => {
     for (let j = from; j < to; j++) {
       const text = `stored prompt ${j}`;
@@ -57,10 +48,7 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floo
         id, project, namespace, endpoint: 'chat.completions', model: 'bench-model', prompt: text, requestJson: JSON.stringify(body),
         responseBody: Buffer.from('{"answer":1}'), usageJson: null, costUsd: null, tags: [], createdAt: Date.now(), expiresAt: null,
       });
-      const base = seeds[j % seeds.length]!;
-      const v = new Float32Array(base.length);
-      for (let k = 0; k < v.length; k++) v[k] = base[k]! + noise() * 0.08;
-      repo.insert({ entryId: id, contextKey, embedder, text, vector: normalizeVector(v) });
+      repo.insert({ entryId: id, contextKey, embedder, text, vector: vectorOf(j) });
     }
   });
   for (let i = 0; i < N; i += 5000) write(i, Math.min(N, i + 5000));
