@@ -15,6 +15,7 @@ import { createLogger } from '../../electron/gateway/log';
 import { createProviderSettings } from '../../electron/gateway/providers/provider-settings';
 import { createSemanticCache } from '../../electron/gateway/semantic/semantic-cache';
 import { buildSemanticContext } from '../../electron/gateway/semantic/semantic-context';
+import { HNSW_MIN_ROWS } from '../../electron/gateway/semantic/vector-index';
 import { openStore } from '../../electron/gateway/store/db';
 import { createCacheRepo } from '../../electron/gateway/store/repos/cache-repo';
 import { createSemanticRepo } from '../../electron/gateway/store/repos/semantic-repo';
@@ -97,7 +98,8 @@ async function run(label: string, waitForGraph: boolean) {
   s = performance.now();
   if (waitForGraph) for (;;) {
     const ix = (await semantic.status()).index!;
-    if (ix.indexed >= ix.rows) break;
+    // below HNSW_MIN_ROWS a bucket is scanned and never gets a graph
+    if (ix.indexed >= ix.rows || ix.rows < HNSW_MIN_ROWS) break;
     await new Promise((r) => setTimeout(r, 2000));
   }
   const graphWaitS = (performance.now() - s) / 1000;
