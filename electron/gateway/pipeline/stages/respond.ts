@@ -10,11 +10,14 @@ export function formatHeaderUsd(usd: number): string {
   return usd.toFixed(10).replace(/\.?0+$/, '') || '0';
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /**
  * Header values must be Latin-1 without control characters, or Node refuses the whole response. A reason can quote
  * a provider's error or a prompt's words: it is spelled in ASCII, whatever it says.
  */
 export function toHeaderText(text: string): string {
+  if (PRINTABLE_ASCII.test(text)) return text; // nearly every value: skip the rewriting on the hot path
   return text.normalize('NFKD').replace(/≥/g, '>=').replace(/≤/g, '<=').replace(/[‘’]/g, "'").replace(/[“”]/g, '"')
     .replace(/[–—]/g, '-').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e]/g, '?');
 }
