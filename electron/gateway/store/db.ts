@@ -143,8 +143,10 @@ export function openStore(dataDir: string, { onError, onCommit, nativeBinding, c
       if (closed) return closing;
       flush();
       closed = true;
-      closing = checkpointer?.stop() ?? Promise.resolve();
+      // this connection goes first, so the worker's close is the last one: only the last connection out
+      // checkpoints and removes the -wal file (two closing at once can each see the other and both leave it)
       db.close();
+      closing = checkpointer?.stop() ?? Promise.resolve();
       return closing;
     },
   };

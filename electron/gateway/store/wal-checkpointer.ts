@@ -32,14 +32,14 @@ export function startWalCheckpointer(file: string, nativeBinding: string | undef
     /** the worker fell far behind: the caller should checkpoint itself now */
     needsFallback: () => Atomics.load(behind, 0) > FALLBACK_FRAMES,
     /**
-     * The worker checkpoints once more and closes its connection; resolves when it has exited (or after 2 s), so
+     * The worker checkpoints once more and closes its connection; resolves when it has exited (or after 10 s, for a hung worker), so
      * whoever removes the data dir next does not race SQLite removing its -wal and -shm files.
      */
     stop(): Promise<void> {
       if (!alive) return Promise.resolve();
       return new Promise<void>((resolve) => {
         const done = () => { clearTimeout(timer); resolve(); };
-        const timer = setTimeout(done, 2000);
+        const timer = setTimeout(done, 10_000);
         timer.unref();
         worker.once('exit', done);
         worker.postMessage('stop');
