@@ -29,7 +29,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     // never outlives a test that failed before killing it
     if (Date.now() - started > 60_000) process.exit(1);
     while (steps.length) steps.shift()!();
-    const r = index.persist(true);
+    const r = await index.persist(true);
     if (r.errors.length) throw new Error(r.errors[0]);
     process.stdout.write(`saved ${round}\n`);
     for (let i = 0; i < 20; i++) {

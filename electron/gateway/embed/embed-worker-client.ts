@@ -63,7 +63,7 @@ export function createEmbedWorkerClient(setup: WorkerSetup, onProgress: (p: Mode
       call<'added'>({ op: 'add', items, scope, hydrating, dim }),
     /** `embedders`: those the project still has stored vectors of; saved graphs of others are removed */
     settle: (scope: IndexScope, embedders: string[] = []) => call<'settled'>({ op: 'settle', scope, embedders }),
-    /** saves every changed graph now (close does this too) */
+    /** saves every changed graph now (close does this too); lookups sent meanwhile are answered while it is written */
     persist: () => call<'persist'>({ op: 'persist' }),
     remove: (ids: string[]) => call<'ack'>({ op: 'remove', ids }),
     async search(bucket: string, vector: Float32Array, k: number): Promise<Neighbour[]> {

@@ -24,13 +24,14 @@ function scheduleSave() {
   if (saveTimer) return;
   saveTimer = setTimeout(() => {
     saveTimer = null;
-    queue = queue.then(() => { if (persist(false).pending > 0) scheduleSave(); });
+    // the save starts in turn with the other messages, which do not wait for it to be written
+    queue = queue.then(() => { void persist(false).then((r) => { if (r.pending > 0) scheduleSave(); }); });
   }, setup.indexSaveDelayMs ?? SAVE_CHECK_MS);
   saveTimer.unref();
 }
 
-function persist(all: boolean) {
-  const r = index.persist(all);
+async function persist(all: boolean) {
+  const r = await index.persist(all);
   // a failed save is retried later; it only costs a rebuild after a restart
   for (const error of r.errors) post({ seq: null, problem: `saving a semantic index graph failed: ${error}` });
   return r;
@@ -85,7 +86,7 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
     case 'settle':
       return { op: 'settled', ...index.settle(req.scope, req.embedders) };
     case 'persist':
-      return { op: 'persist', ...persist(true) };
+      return { op: 'persist', ...(await persist(true)) };
     case 'remove':
       for (const id of req.ids) index.remove(id);
       return { op: 'ack' };
@@ -104,21 +105,27 @@ async function handle(req: WorkerRequest): Promise<WorkerReply> {
     case 'close':
       if (saveTimer) clearTimeout(saveTimer);
       saveTimer = null;
-      persist(true);
+      await persist(true);
       for (const e of embedders.values()) await (await e.catch(() => null))?.close?.();
       index.clear();
       return { op: 'ack' };
   }
 }
 
-// one request at a time, in order: an `add` is always visible to the `search` sent after it
+async function answer(seq: number, reply: Promise<WorkerReply>) {
+  try {
+    post({ seq, ok: true, reply: await reply });
+  } catch (err) {
+    post({ seq, ok: false, error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+// one request at a time, in order: an `add` is always visible to the `search` sent after it. A save only starts in
+// turn: the messages after it are handled while it is written, so lookups never wait for one.
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (msg: { seq: number; req: WorkerRequest }) => {
-  queue = queue.then(async () => {
-    try {
-      post({ seq: msg.seq, ok: true, reply: await handle(msg.req) });
-    } catch (err) {
-      post({ seq: msg.seq, ok: false, error: err instanceof Error ? err.message : String(err) });
-    }
+  queue = queue.then(() => {
+    const replied = answer(msg.seq, handle(msg.req));
+    return msg.req.op === 'persist' ? undefined : replied;
   });
 });

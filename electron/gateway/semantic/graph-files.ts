@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 
@@ -33,7 +34,7 @@ const SAVE_MAX_AGE_MS = 10 * 60_000;
 /**
  * Whether a changed graph is saved now (close saves every changed one): once its unsaved changes reach 1 % of its
  * rows (at least 64), or its oldest unsaved change is 10 minutes old; after a failed save, not for 10 minutes. A save
- * writes the whole graph (~220 MB at 100k rows) and holds the worker meanwhile, so a few changes to a big graph wait.
+ * writes the whole graph (~220 MB at 100k rows), so a few changes to a big graph wait.
  */
 export function isSaveDue(changes: number, rows: number, changedAt: number, failedAt: number | null, now: number): boolean {
   if (failedAt !== null && now - failedAt < SAVE_MAX_AGE_MS) return false;
@@ -58,9 +59,16 @@ function hashFile(path: string): string {
   return hash.digest('hex');
 }
 
-function fsyncPath(path: string) {
-  const fd = openSync(path, 'r');
-  try { fsyncSync(fd); } finally { closeSync(fd); }
+/** the same, for a save: 1 MB at a time between the worker's other messages */
+async function hashFileAsync(path: string): Promise<string> {
+  const hash = createHash('sha1');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function fsyncPath(path: string) {
+  const file = await open(path, 'r');
+  try { await file.sync(); } finally { await file.close(); }
 }
 
 /**
@@ -135,28 +143,31 @@ export function createGraphFiles(root: string) {
       return { graph, ids: meta.ids, params: meta.params };
     },
 
-    /** writes the graph, then its sidecar; each to a temp file, fsynced, then renamed over the old one */
-    save(scope: GraphScope, bucket: string, dim: number, graph: Graph, ids: Array<string | null>, params: GraphParams) {
+    /**
+     * Writes the graph, then its sidecar; each to a temp file, fsynced, then renamed over the old one. The graph is
+     * written by hnswlib on libuv's thread pool: searches of it may run meanwhile, changes to it may not.
+     */
+    async save(scope: GraphScope, bucket: string, dim: number, graph: Graph, ids: Array<string | null>, params: GraphParams) {
       const dir = dirOf(root, scope);
-      mkdirSync(dir, { recursive: true });
+      await mkdir(dir, { recursive: true });
       const base = baseOf(bucket);
       const previous = readSidecar(dir, base)?.graphFile;
       const graphFile = `${base}.${randomBytes(6).toString('hex')}.hnsw`;
       const tmpGraph = join(dir, `${graphFile}.tmp`);
-      graph.writeIndexSync(tmpGraph);
-      fsyncPath(tmpGraph);
-      renameSync(tmpGraph, join(dir, graphFile));
+      await graph.writeIndex(tmpGraph);
+      await fsyncPath(tmpGraph);
+      await rename(tmpGraph, join(dir, graphFile));
       const meta: Sidecar = {
         version: SIDECAR_VERSION, bucket, embedder: scope.embedder, dim, params, graphFile,
-        bytes: statSync(join(dir, graphFile)).size, sha1: hashFile(join(dir, graphFile)), ids,
+        bytes: (await stat(join(dir, graphFile))).size, sha1: await hashFileAsync(join(dir, graphFile)), ids,
       };
       const tmpMeta = join(dir, `${base}.json.tmp`);
-      writeFileSync(tmpMeta, JSON.stringify(meta));
-      fsyncPath(tmpMeta);
-      renameSync(tmpMeta, join(dir, `${base}.json`));
+      await writeFile(tmpMeta, JSON.stringify(meta));
+      await fsyncPath(tmpMeta);
+      await rename(tmpMeta, join(dir, `${base}.json`));
       // makes the renames durable on POSIX; Windows cannot open a directory this way, and its renames need no help
-      try { fsyncPath(dir); } catch { /* see above */ }
-      if (previous && previous !== graphFile) rmSync(join(dir, previous), { force: true });
+      try { await fsyncPath(dir); } catch { /* see above */ }
+      if (previous && previous !== graphFile) await rm(join(dir, previous), { force: true });
     },
 
     remove,

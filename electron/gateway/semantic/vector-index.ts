@@ -39,6 +39,10 @@ interface Bucket {
   changedAt: number;
   /** the last save failed then (disk full?): the next try waits (isSaveDue) */
   failedAt: number | null;
+  /** a save of its graph is being written: the graph is only searched meanwhile, never changed */
+  saving: Promise<string | null> | null;
+  /** rows removed during a save, marked deleted in the graph once it is written */
+  deferredDeletes: number[];
 }
 
 export interface VectorIndexOptions {
@@ -66,6 +70,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
   const where = new Map<string, { bucket: string; row: number }>();
   const counters = { graphInserts: 0, graphsLoaded: 0, rowsLoaded: 0, graphsSaved: 0, graphsDiscarded: 0 };
   let building = false;
+  const saving = new Set<Promise<string | null>>();
 
   const now = options.now ?? Date.now;
   const changed = (b: Bucket, n = 1) => {
@@ -74,7 +79,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     b.changes += n;
     options.onChange?.();
   };
-  const needsBuild = (b: Bucket) => !b.hydrating && (b.graph !== null || b.count >= minRows) && b.indexed < b.count;
+  const needsBuild = (b: Bucket) => !b.hydrating && !b.saving && (b.graph !== null || b.count >= minRows) && b.indexed < b.count;
 
   function grow(b: Bucket, rows: number) {
     if (rows * b.dim <= b.vectors.length) return;
@@ -108,6 +113,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
       b = {
         key, scope, dim, ids: [], vectors: new Float32Array(dim * 16), count: 0, indexed: 0, graph: null,
         deleted: new Set(), hydrating: false, unmatched: null, checked: 0, disagrees: false, changes: 0, changedAt: 0, failedAt: null,
+        saving: null, deferredDeletes: [],
       };
       buckets.set(key, b);
       if (hydrating) adopt(b);
@@ -162,6 +168,39 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     if ([...buckets.values()].some(needsBuild)) scheduleBuild();
   }
 
+  /** writes a bucket's graph as it is now; resolves to the error, if any (never rejects) */
+  function save(b: Bucket, to: GraphFiles): Promise<string | null> {
+    const graph = b.graph!;
+    const ids = Array.from({ length: b.indexed }, (_, row) => (b.deleted.has(row) ? null : b.ids[row] ?? null));
+    const taken = b.changes;
+    const since = b.changedAt;
+    b.changes = 0;
+    const done = to.save(b.scope!, b.key, b.dim, graph, ids, PARAMS).then(() => {
+      b.failedAt = null;
+      counters.graphsSaved++;
+      return null;
+    }, (err: unknown) => {
+      b.changes += taken;
+      b.changedAt = since;
+      b.failedAt = now();
+      return err instanceof Error ? err.message : String(err);
+    }).then((error) => {
+      b.saving = null;
+      saving.delete(done);
+      for (const row of b.deferredDeletes) graph.markDelete(row);
+      b.deferredDeletes = [];
+      // dropped while it was written: the files it just wrote must go too
+      const current = buckets.get(b.key);
+      if (!current && b.scope) to.remove(b.scope, b.key);
+      else if (current !== b && current) changed(current);
+      if ([...buckets.values()].some(needsBuild)) scheduleBuild();
+      return error;
+    });
+    b.saving = done;
+    saving.add(done);
+    return done;
+  }
+
   function scheduleBuild() {
     if (building) return;
     building = true;
@@ -212,7 +251,8 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
       const b = buckets.get(at.bucket)!;
       b.deleted.add(at.row);
       if (b.graph && at.row < b.indexed) {
-        b.graph.markDelete(at.row);
+        if (b.saving) b.deferredDeletes.push(at.row);
+        else b.graph.markDelete(at.row);
         changed(b);
       }
       dropIfEmpty(b);
@@ -252,32 +292,28 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
       return { rehydrate };
     },
     /**
-     * Saves changed graphs that are due (see SAVE_CHANGED_SHARE), or with `all` (close) every changed one. A graph
-     * still being built waits for its build unless `all`. `pending`: changed graphs left unsaved.
+     * Saves changed graphs that are due (see isSaveDue), or with `all` (close) every changed one, once the saves
+     * under way are written. A graph still being built waits for its build unless `all`. Lookups go on during a
+     * save. `pending`: changed graphs left unsaved.
      */
-    persist(all = false): { saved: number; pending: number; errors: string[] } {
+    async persist(all = false): Promise<{ saved: number; pending: number; errors: string[] }> {
       const errors: string[] = [];
       let saved = 0;
       let pending = 0;
       if (!files) return { saved, pending, errors };
+      if (all && saving.size) await Promise.all([...saving]);
+      const started: Array<Promise<string | null>> = [];
       for (const b of buckets.values()) {
         if (!b.changes || !b.graph || !b.scope || b.unmatched) continue;
-        if (!all && (b.indexed < b.count || !isSaveDue(b.changes, b.indexed, b.changedAt, b.failedAt, now()))) {
+        if (b.saving || (!all && (b.indexed < b.count || !isSaveDue(b.changes, b.indexed, b.changedAt, b.failedAt, now())))) {
           pending++;
           continue;
         }
-        const ids = Array.from({ length: b.indexed }, (_, row) => (b.deleted.has(row) ? null : b.ids[row] ?? null));
-        try {
-          files.save(b.scope, b.key, b.dim, b.graph, ids, PARAMS);
-          b.changes = 0;
-          b.failedAt = null;
-          saved++;
-          counters.graphsSaved++;
-        } catch (err) {
-          errors.push(err instanceof Error ? err.message : String(err));
-          b.failedAt = now();
-          pending++;
-        }
+        started.push(save(b, files));
+      }
+      for (const error of await Promise.all(started)) {
+        if (error === null) saved++;
+        else { errors.push(error); pending++; }
       }
       return { saved, pending, errors };
     },
