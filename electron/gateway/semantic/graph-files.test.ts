@@ -263,6 +263,7 @@ describe('HNSW graph persistence', () => {
     expect(top(index, 42)[0]).toMatchObject({ id: 'e42' });
     index.remove('e7');
     expect(top(index, 7).map((n) => n.id)).not.toContain('e7');
+    expect(top(index, 7)).toHaveLength(5);
     for (const [id, v] of stored(ROWS, ROWS + 5)) index.add(BUCKET, id, v, SCOPE);
     drain();
     // the graph being written is not changed: the new rows are scanned meanwhile

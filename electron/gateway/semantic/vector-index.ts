@@ -1,8 +1,8 @@
 import hnswlib from 'hnswlib-node';
-import { dot } from '../embed/normalize';
-import { isSaveDue, type Graph, type GraphFiles, type GraphParams, type GraphScope } from './graph-files';
+import { isSaveDue, type GraphFiles, type GraphParams, type GraphScope } from './graph-files';
+import { compactBucket, growBucket, newBucket, searchBucket, type Bucket, type Neighbour } from './index-bucket';
 
-export interface Neighbour { id: string; similarity: number }
+export type { Neighbour } from './index-bucket';
 
 /** Above this many vectors a bucket gets an HNSW graph; below it, a scan is faster than the graph. */
 export const HNSW_MIN_ROWS = 4096;
@@ -15,35 +15,6 @@ const sameVector = (a: number[], b: Float32Array) => a.every((x, i) => Math.abs(
 /** a loaded graph with more deleted rows than this share is rebuilt from its live rows (a graph never shrinks) */
 const COMPACT_DELETED_SHARE = 0.5;
 
-interface Bucket {
-  key: string;
-  /** where its graph is saved; null = not persisted */
-  scope: GraphScope | null;
-  dim: number;
-  ids: Array<string | undefined>;
-  vectors: Float32Array;
-  count: number;
-  /** rows [0, indexed) are in the graph; the tail is scanned */
-  indexed: number;
-  graph: Graph | null;
-  deleted: Set<number>;
-  /** its stored rows are being loaded: it is built once they all are (building meanwhile only slows the load) */
-  hydrating: boolean;
-  /** a graph loaded from disk whose rows are not all matched with stored rows yet: entry id → row */
-  unmatched: Map<string, number> | null;
-  /** matched rows that came with their stored vector and were compared with the graph's; whether one differed */
-  checked: number;
-  disagrees: boolean;
-  /** graph changes since its last save, and when the first of them happened */
-  changes: number;
-  changedAt: number;
-  /** the last save failed then (disk full?): the next try waits (isSaveDue) */
-  failedAt: number | null;
-  /** a save of its graph is being written: the graph is only searched meanwhile, never changed */
-  saving: Promise<string | null> | null;
-  /** rows removed during a save, marked deleted in the graph once it is written */
-  deferredDeletes: number[];
-}
 
 export interface VectorIndexOptions {
   schedule?: (fn: () => void) => void;
@@ -81,12 +52,6 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
   };
   const needsBuild = (b: Bucket) => !b.hydrating && !b.saving && (b.graph !== null || b.count >= minRows) && b.indexed < b.count;
 
-  function grow(b: Bucket, rows: number) {
-    if (rows * b.dim <= b.vectors.length) return;
-    const grown = new Float32Array(Math.max(rows * b.dim, b.vectors.length * 2));
-    grown.set(b.vectors);
-    b.vectors = grown;
-  }
 
   /** a saved graph for a bucket being hydrated: its rows stay deleted until the stored rows match them */
   function adopt(b: Bucket) {
@@ -94,7 +59,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     const loaded = files.load(b.scope, b.key, b.dim);
     if (!loaded) return;
     const n = loaded.ids.length;
-    grow(b, n);
+    growBucket(b, n);
     b.graph = loaded.graph;
     b.count = n;
     b.indexed = n;
@@ -110,11 +75,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
   function bucketOf(key: string, dim: number, scope: GraphScope | null, hydrating: boolean): Bucket {
     let b = buckets.get(key);
     if (!b) {
-      b = {
-        key, scope, dim, ids: [], vectors: new Float32Array(dim * 16), count: 0, indexed: 0, graph: null,
-        deleted: new Set(), hydrating: false, unmatched: null, checked: 0, disagrees: false, changes: 0, changedAt: 0, failedAt: null,
-        saving: null, deferredDeletes: [],
-      };
+      b = newBucket(key, dim, scope);
       buckets.set(key, b);
       if (hydrating) adopt(b);
     }
@@ -130,17 +91,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
 
   /** keeps only the live rows, in order, and drops the graph: it is rebuilt from them in steps */
   function compact(b: Bucket) {
-    const vectors = new Float32Array(Math.max(b.count - b.deleted.size, 16) * b.dim);
-    const ids: string[] = [];
-    for (let row = 0; row < b.count; row++) {
-      if (b.deleted.has(row)) continue;
-      const id = b.ids[row]!;
-      // rows matched to a loaded graph without their stored vector have it only in the graph
-      vectors.set(b.graph && row < b.indexed ? b.graph.getPoint(row) : b.vectors.subarray(row * b.dim, (row + 1) * b.dim), ids.length * b.dim);
-      where.set(id, { bucket: b.key, row: ids.length });
-      ids.push(id);
-    }
-    Object.assign(b, { vectors, ids, count: ids.length, indexed: 0, graph: null, deleted: new Set<number>(), changes: 0 });
+    compactBucket(b, (id, row) => where.set(id, { bucket: b.key, row }));
     if (files && b.scope) files.remove(b.scope, b.key);
     counters.graphsDiscarded++;
   }
@@ -236,7 +187,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
         return true;
       }
       if (!vector) return false;
-      grow(b, b.count + 1);
+      growBucket(b, b.count + 1);
       b.vectors.set(vector, b.count * b.dim);
       b.ids[b.count] = id;
       where.set(id, { bucket: key, row: b.count });
@@ -322,24 +273,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     /** the k most similar live vectors of the bucket, most similar first */
     search(key: string, query: Float32Array, k: number): Neighbour[] {
       const b = buckets.get(key);
-      if (!b) return [];
-      const found: Neighbour[] = [];
-      const consider = (row: number, similarity: number) => {
-        if (b.deleted.has(row)) return;
-        found.push({ id: b.ids[row]!, similarity });
-      };
-      if (b.graph && b.indexed > 0) {
-        let deletedInGraph = 0;
-        for (const r of b.deleted) if (r < b.indexed) deletedInGraph++;
-        const res = b.graph.searchKnn(Array.from(query), Math.min(k, Math.max(b.indexed - deletedInGraph, 1)));
-        res.neighbors.forEach((row, i) => consider(row, 1 - res.distances[i]!));
-      }
-      for (let row = b.graph ? b.indexed : 0; row < b.count; row++) {
-        if (b.deleted.has(row)) continue;
-        consider(row, dot(query, b.vectors.subarray(row * b.dim, (row + 1) * b.dim)));
-      }
-      found.sort((x, y) => y.similarity - x.similarity);
-      return found.slice(0, k);
+      return b ? searchBucket(b, query, k) : [];
     },
     /** rows and how many of them the HNSW graphs hold (the rest are scanned), and what persistence did */
     stats() {
