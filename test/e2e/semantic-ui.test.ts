@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { CacheEntryDetail, CacheEntryHit } from '../../shared/api/dto';
+import type { CacheEntryDetail, CacheEntryHit, SemanticStatus } from '../../shared/api/dto';
 import { HEADERS } from '../../shared/headers';
 import { openDashboard, screenshot, useDashboard, type Dashboard } from './dashboard';
 
@@ -70,4 +70,24 @@ it('invalidates entries by meaning from the cache browser: count first, then rem
 
   expect(await ask('How can I cancel my subscription?')).toEqual({ cache: 'miss', layer: null });
   expect((await ask('What are your opening hours?')).cache).toBe('hit');
+});
+
+it("shows in Settings the semantic cache's embedder, its index and the verifier's held-out numbers", async () => {
+  expect((await ask('Where can I download my invoices?')).cache).toBe('miss');
+  const status = (await d.t.admin<SemanticStatus>('/admin/v1/semantic')).body;
+  const balanced = status.verifier.heldOut!.balanced!;
+
+  await openDashboard(d);
+  await d.page.keyboard.press('g');
+  await d.page.keyboard.press('s');
+  const card = d.page.getByRole('region', { name: 'Semantic cache' });
+  await card.locator('tr').filter({ hasText: 'Embedder' }).getByText('use-lite@1').waitFor();
+  await expect(card.locator('tr').filter({ hasText: 'Stored prompts' }).locator('td').textContent()).resolves.toBe(String(status.indexedEntries));
+  const table = card.getByRole('table', { name: 'Verifier, held-out numbers' });
+  const row = table.locator('tr').filter({ hasText: 'balanced' });
+  const cells = await row.locator('td').allTextContents();
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  expect(cells).toEqual(['balanced (default)', status.verifier.thresholds.balanced.toFixed(3), pct(balanced.pooled!.precision),
+    pct(balanced.pooled!.hitRate), pct(balanced.paws!.falseHitRate), pct(balanced.gptcache!.hitRate)]);
+  await screenshot(d.page, 'e2e-semantic-settings');
 });

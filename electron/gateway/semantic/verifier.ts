@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { SemanticHeldOut } from '../../../shared/api/dto';
 import { FEATURE_NAMES } from './pair-features';
 
 export type Strictness = 'strict' | 'balanced' | 'loose';
@@ -25,7 +26,8 @@ export interface VerifierModel {
   /** candidates below this cosine are never shown to the trees */
   minCosine: number;
   trainedAt: string;
-  heldOut?: unknown;
+  /** precision, hit rate and false-hit rate per strictness and dataset, on the held-out split */
+  heldOut?: SemanticHeldOut;
   /** out-of-fold numbers on the training split at the chosen thresholds */
   trainFolds?: unknown;
   /** the trainer's settings (dataset weights, threshold targets) */

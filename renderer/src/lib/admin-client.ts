@@ -15,6 +15,7 @@ import type {
   ProviderSettings,
   ProviderUpdate,
   RoutingRule,
+  SemanticStatus,
   SpendGroupBy,
   SpendRow,
   Trace,
@@ -193,6 +194,9 @@ export function createAdminClient(options: AdminClientOptions = {}) {
 
     lookupPrice: (model: string, signal?: AbortSignal) =>
       getJson<PriceLookup>(`${DASHBOARD_ROUTES.pricing}${toQueryString({ model })}`, signal),
+
+    /** the embedder worker, the vector index and the verifier's held-out numbers */
+    getSemanticStatus: (signal?: AbortSignal) => getJson<SemanticStatus>(ADMIN_ROUTES.semantic, signal),
 
     getSettings: (signal?: AbortSignal) => getJson<GatewaySettings>(ADMIN_ROUTES.settings, signal),
 

@@ -45,10 +45,14 @@ export interface SemanticStatus {
   workerStarted: boolean;
   embedders: string[];
   indexedEntries: number;
-  verifier: { embedder: string; trainedAt: string; thresholds: Record<SemanticStrictness, number>; heldOut: unknown };
+  /** `heldOut`: per strictness, per dataset (pooled, qqp, stsb, mrpc, paws, gptcache), on the 30 % never trained on */
+  verifier: { embedder: string; trainedAt: string; thresholds: Record<SemanticStrictness, number>; heldOut: SemanticHeldOut | null };
   /** the worker's vector index (null before it starts): rows, live rows in HNSW graphs, and what graph persistence did */
   index?: SemanticIndexStats | null;
 }
+
+export interface SemanticScore { precision: number; hitRate: number; falseHitRate: number; pairs: number }
+export type SemanticHeldOut = Partial<Record<SemanticStrictness, Record<string, SemanticScore>>>;
 
 export interface SemanticIndexStats {
   rows: number;

@@ -6,6 +6,7 @@ import { getDesktop, isDesktop } from '../../lib/desktop';
 import { useAppStore } from '../../store';
 import { connectionSelectors } from '../../store/connection-slice';
 import { AliasesSection } from './aliases-section';
+import { SemanticSection } from './semantic-section';
 import { loadSettings, saveProvider, saveRetentionDays } from './settings-actions';
 import { settingsSelectors } from './settings-slice';
 
@@ -44,6 +45,7 @@ export function SettingsPage() {
           <AddProviderForm />
         </section>
         <AliasesSection />
+        <SemanticSection />
         {settings && (
           <section className="card">
             <h3>Data retention</h3>
