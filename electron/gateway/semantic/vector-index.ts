@@ -1,6 +1,8 @@
-import hnswlib from 'hnswlib-node';
-import { isSaveDue, type GraphFiles, type GraphParams, type GraphScope } from './graph-files';
-import { compactBucket, growBucket, newBucket, searchBucket, type Bucket, type Neighbour } from './index-bucket';
+import { isSaveDue, type GraphFiles, type GraphScope } from './graph-files';
+import {
+  appendShadowRow, compactBucket, copyShadowRows, GRAPH_PARAMS, growBucket, newBucket, newGraph, removeShadowRow, searchBucket, startShadow,
+  type Bucket, type Neighbour, type Shadow,
+} from './index-bucket';
 
 export type { Neighbour } from './index-bucket';
 
@@ -8,11 +10,10 @@ export type { Neighbour } from './index-bucket';
 export const HNSW_MIN_ROWS = 4096;
 /** HNSW insertions per background step: small enough that a lookup waiting behind one stays fast */
 const INDEX_STEP = 64;
-const PARAMS: GraphParams = { m: 16, efConstruction: 100, ef: 64 };
 /** rows of a loaded graph compared with their stored vectors: a model changed under the same embedder id shows here */
 const CHECKED_ROWS = 16;
 const sameVector = (a: number[], b: Float32Array) => a.every((x, i) => Math.abs(x - b[i]!) <= 1e-5);
-/** a loaded graph with more deleted rows than this share is rebuilt from its live rows (a graph never shrinks) */
+/** a graph with more deleted rows than this share is rebuilt from its live rows (a graph never shrinks) */
 const COMPACT_DELETED_SHARE = 0.5;
 
 
@@ -39,7 +40,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
   const files = options.files ?? null;
   const buckets = new Map<string, Bucket>();
   const where = new Map<string, { bucket: string; row: number }>();
-  const counters = { graphInserts: 0, graphsLoaded: 0, rowsLoaded: 0, graphsSaved: 0, graphsDiscarded: 0 };
+  const counters = { graphInserts: 0, graphsLoaded: 0, rowsLoaded: 0, graphsSaved: 0, graphsDiscarded: 0, graphsCompacted: 0 };
   let building = false;
   const saving = new Set<Promise<string | null>>();
 
@@ -96,27 +97,60 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     counters.graphsDiscarded++;
   }
 
+  /** inserts the next rows of a bucket into its graph (made on first use) */
+  function insertStep(b: Bucket) {
+    b.graph ??= newGraph(b.dim, Math.max(b.count * 2, minRows * 2));
+    const end = Math.min(b.count, b.indexed + INDEX_STEP);
+    if (end > b.graph.getMaxElements()) b.graph.resizeIndex(end * 2);
+    for (let row = b.indexed; row < end; row++) {
+      b.graph.addPoint(Array.from(b.vectors.subarray(row * b.dim, (row + 1) * b.dim)), row);
+      if (b.deleted.has(row)) b.graph.markDelete(row);
+    }
+    counters.graphInserts += end - b.indexed;
+    changed(b, end - b.indexed);
+    b.indexed = end;
+  }
+
+  /**
+   * A live bucket that is mostly deleted rows gets a replacement built beside it from its live rows, while it answers
+   * lookups; the replacement takes its place once built. A small one is compacted at once (it is scanned anyway).
+   */
+  function compactIfMostlyDeleted(b: Bucket) {
+    if (!b.graph || b.unmatched || b.hydrating || b.compacting || b.saving || b.deleted.size <= b.count * COMPACT_DELETED_SHARE) return;
+    if (b.count - b.deleted.size < minRows) compact(b);
+    else b.compacting = startShadow(b);
+    scheduleBuild();
+  }
+
+  const compactionBusy = (c: Shadow) => c.pending.length > 0 || c.next.indexed < c.next.count;
+  const needsWork = (b: Bucket) => needsBuild(b) || (b.compacting !== null && (compactionBusy(b.compacting) || !b.saving));
+
+  function swap(b: Bucket, c: Shadow) {
+    b.compacting = null;
+    buckets.set(b.key, c.next);
+    for (const [id, row] of c.rowOf) where.set(id, { bucket: b.key, row });
+    counters.graphsCompacted++;
+  }
+
   function buildStep() {
     building = false;
     for (const b of buckets.values()) {
-      if (!needsBuild(b)) continue;
-      if (!b.graph) {
-        b.graph = new hnswlib.HierarchicalNSW('ip', b.dim);
-        b.graph.initIndex({ maxElements: Math.max(b.count * 2, minRows * 2), m: PARAMS.m, efConstruction: PARAMS.efConstruction, allowReplaceDeleted: false });
-        b.graph.setEf(PARAMS.ef);
+      if (needsBuild(b)) {
+        insertStep(b);
+        break;
       }
-      const end = Math.min(b.count, b.indexed + INDEX_STEP);
-      if (end > b.graph.getMaxElements()) b.graph.resizeIndex(end * 2);
-      for (let row = b.indexed; row < end; row++) {
-        b.graph.addPoint(Array.from(b.vectors.subarray(row * b.dim, (row + 1) * b.dim)), row);
-        if (b.deleted.has(row)) b.graph.markDelete(row);
+      const c = b.compacting;
+      if (!c) continue;
+      if (compactionBusy(c)) {
+        copyShadowRows(b, c, INDEX_STEP);
+        if (c.next.indexed < c.next.count) insertStep(c.next);
+        break;
       }
-      counters.graphInserts += end - b.indexed;
-      changed(b, end - b.indexed);
-      b.indexed = end;
+      // the old graph's save must end first, or its files could land after the replacement's
+      if (!b.saving) swap(b, c);
       break;
     }
-    if ([...buckets.values()].some(needsBuild)) scheduleBuild();
+    if ([...buckets.values()].some(needsWork)) scheduleBuild();
   }
 
   /** writes a bucket's graph as it is now; resolves to the error, if any (never rejects) */
@@ -126,7 +160,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     const taken = b.changes;
     const since = b.changedAt;
     b.changes = 0;
-    const done = to.save(b.scope!, b.key, b.dim, graph, ids, PARAMS).then(() => {
+    const done = to.save(b.scope!, b.key, b.dim, graph, ids, GRAPH_PARAMS).then(() => {
       b.failedAt = null;
       counters.graphsSaved++;
       return null;
@@ -144,7 +178,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
       const current = buckets.get(b.key);
       if (!current && b.scope) to.remove(b.scope, b.key);
       else if (current !== b && current) changed(current);
-      if ([...buckets.values()].some(needsBuild)) scheduleBuild();
+      if ([...buckets.values()].some(needsWork)) scheduleBuild();
       return error;
     });
     b.saving = done;
@@ -192,6 +226,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
       b.ids[b.count] = id;
       where.set(id, { bucket: key, row: b.count });
       b.count++;
+      if (b.compacting) appendShadowRow(b.compacting, id, vector);
       if (needsBuild(b)) scheduleBuild();
       return true;
     },
@@ -206,7 +241,9 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
         else b.graph.markDelete(at.row);
         changed(b);
       }
+      if (b.compacting) removeShadowRow(b.compacting, id);
       dropIfEmpty(b);
+      if (buckets.get(b.key) === b) compactIfMostlyDeleted(b);
       return true;
     },
     /**
@@ -234,7 +271,7 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
         changed(b, b.unmatched.size);
         b.unmatched = null;
         dropIfEmpty(b);
-        if (buckets.has(b.key) && b.deleted.size > b.count * COMPACT_DELETED_SHARE) compact(b);
+        if (buckets.has(b.key)) compactIfMostlyDeleted(b);
       }
       if ([...buckets.values()].some(needsBuild)) scheduleBuild();
       files?.prune(scope, [...buckets.values()].filter((b) => same(b.scope)).map((b) => b.key));

@@ -66,6 +66,8 @@ export interface SemanticIndexStats {
   rowsLoaded: number;
   graphsSaved: number;
   graphsDiscarded: number;
+  /** live graphs rebuilt from their live rows, beside the old one, once most of their rows were deleted */
+  graphsCompacted: number;
 }
 
 export interface SemanticEntryInfo {

@@ -46,6 +46,7 @@ export function SemanticSection() {
                     <span className="mono">{formatCount(index.rows)}</span> rows in {formatCount(index.buckets)} context
                     {index.buckets === 1 ? ' bucket' : ' buckets'} · <span className="mono">{formatPercent(index.rows ? index.indexed / index.rows : null)}</span>{' '}
                     in HNSW graphs, the rest scanned (small buckets are always scanned; big ones while their graph is built)
+                    {index.graphsCompacted ? ` · ${formatCount(index.graphsCompacted)} rebuilt without their deleted rows` : ''}
                   </td>
                 </tr>
               )}
