@@ -16,7 +16,6 @@ const sameVector = (a: number[], b: Float32Array) => a.every((x, i) => Math.abs(
 /** a graph with more deleted rows than this share is rebuilt from its live rows (a graph never shrinks) */
 const COMPACT_DELETED_SHARE = 0.5;
 
-
 export interface VectorIndexOptions {
   schedule?: (fn: () => void) => void;
   /** rows a bucket needs before it gets a graph (default HNSW_MIN_ROWS; tests lower it) */
@@ -52,7 +51,6 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
     options.onChange?.();
   };
   const needsBuild = (b: Bucket) => !b.hydrating && !b.saving && (b.graph !== null || b.count >= minRows) && b.indexed < b.count;
-
 
   /** a saved graph for a bucket being hydrated: its rows stay deleted until the stored rows match them */
   function adopt(b: Bucket) {
@@ -147,7 +145,8 @@ export function createVectorIndex(options: VectorIndexOptions = {}) {
         break;
       }
       // the old graph's save must end first, or its files could land after the replacement's
-      if (!b.saving) swap(b, c);
+      if (b.saving) continue;
+      swap(b, c);
       break;
     }
     if ([...buckets.values()].some(needsWork)) scheduleBuild();
