@@ -222,7 +222,7 @@ describe('HNSW graph persistence', () => {
     const dir = graphFile().slice(0, graphFile().lastIndexOf('/'));
     const base = sidecarFile().slice(dir.length + 1, -'.json'.length);
     writeFileSync(join(dir, `${base}.0123456789ab.hnsw.tmp`), Buffer.alloc(1000, 7));
-    writeFileSync(join(dir, `${base}.json.tmp`), '{"version":1,"bu');
+    writeFileSync(join(dir, `${base}.0123456789ab.hnsw.json.tmp`), '{"version":1,"bu');
     const { index } = hydrate(stored(0, ROWS));
     expect(index.stats()).toMatchObject({ graphsLoaded: 1, graphInserts: 0 });
     expect(savedFiles().map((f) => f.slice(f.lastIndexOf('.')))).toEqual(['.hnsw', '.json']);

@@ -161,7 +161,7 @@ export function createGraphFiles(root: string) {
         version: SIDECAR_VERSION, bucket, embedder: scope.embedder, dim, params, graphFile,
         bytes: (await stat(join(dir, graphFile))).size, sha1: await hashFileAsync(join(dir, graphFile)), ids,
       };
-      const tmpMeta = join(dir, `${base}.json.tmp`);
+      const tmpMeta = join(dir, `${graphFile}.json.tmp`); // unique, like the graph file: two saves never share one
       await writeFile(tmpMeta, JSON.stringify(meta));
       await fsyncPath(tmpMeta);
       await rename(tmpMeta, join(dir, `${base}.json`));
