@@ -27,6 +27,9 @@ export interface OverviewTotals {
   requests: number;
   cacheHits: number;
   unpricedRequests: number;
+  /** the part of cacheHits and savedUsd from semantic hits */
+  semanticHits: number;
+  semanticSavedUsd: number;
 }
 
 export interface Overview {

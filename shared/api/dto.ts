@@ -35,4 +35,7 @@ export interface SpendRow {
   completionTokens: number;
   /** what routing (complexity tiers, budget downgrades) saved against the requested models (always sent by the gateway) */
   routingSavedUsd?: number;
+  /** the part of cacheHits and savedUsd from semantic hits (always sent by the gateway) */
+  semanticHits?: number;
+  semanticSavedUsd?: number;
 }

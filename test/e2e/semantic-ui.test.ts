@@ -1,5 +1,7 @@
 import { expect, it } from 'vitest';
 import type { CacheEntryDetail, CacheEntryHit, SemanticStatus } from '../../shared/api/dto';
+import type { Overview } from '../../shared/api/dashboard';
+import { formatUsd } from '../../shared/cost';
 import { HEADERS } from '../../shared/headers';
 import { openDashboard, screenshot, useDashboard, type Dashboard } from './dashboard';
 
@@ -94,4 +96,12 @@ it("shows in Settings the semantic cache's embedder, its index and the verifier'
   expect(cells).toEqual(['balanced (default)', status.verifier.thresholds.balanced.toFixed(3), pct(balanced.pooled!.precision),
     pct(balanced.pooled!.hitRate), pct(balanced.paws!.falseHitRate), pct(balanced.gptcache!.hitRate)]);
   await screenshot(d.page, 'e2e-semantic-settings');
+
+  // the overview tells semantic hits and savings apart
+  const totals = (await d.t.admin<Overview>('/admin/v1/overview?days=30')).body.totals;
+  expect(totals.semanticHits).toBeGreaterThanOrEqual(1);
+  await d.page.keyboard.press('g');
+  await d.page.keyboard.press('o');
+  await d.page.getByText(`· ${totals.semanticHits} semantic`, { exact: false }).waitFor();
+  await d.page.getByText(`· semantic ${formatUsd(totals.semanticSavedUsd)}`, { exact: false }).waitFor();
 });

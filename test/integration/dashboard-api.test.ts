@@ -53,6 +53,18 @@ describe('GET /admin/v1/overview', () => {
     expect(one.body.totals.requests).toBe(1);
   });
 
+  it('tells semantic hits and what they saved apart from the other hits', { timeout: 30_000 }, async () => {
+    expect((await t.admin('/admin/v1/projects', { method: 'POST', body: { slug: 'ov-sem', semantic: { enabled: true } } })).status).toBe(201);
+    const first = await chat('ov-sem', 'How do I reset my password?');
+    expect((await chat('ov-sem', 'How do I reset my password?')).cache).toBe('hit');
+    expect((await chat('ov-sem', 'How can I reset my password?')).cache).toBe('hit');
+    const o = (await t.admin<Overview>('/admin/v1/overview?days=1&project=ov-sem')).body;
+    expect(o.totals).toMatchObject({ requests: 3, cacheHits: 2, semanticHits: 1 });
+    expect(o.totals.savedUsd).toBeCloseTo(2 * first.cost, 12);
+    expect(o.totals.semanticSavedUsd).toBeCloseTo(first.cost, 12);
+    expect(o.topModels[0]).toMatchObject({ key: 'gpt-4o-mini', cacheHits: 2, semanticHits: 1 });
+  });
+
   it('refuses a period it cannot serve, saying what is allowed', async () => {
     const r = await t.admin<{ error: { message: string; param: string } }>('/admin/v1/overview?days=0');
     expect(r.status).toBe(400);

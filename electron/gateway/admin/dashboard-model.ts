@@ -29,7 +29,8 @@ export function createDashboardModel(deps: PipelineDeps) {
     FROM spend_daily WHERE day >= @from AND day <= @to GROUP BY day, project ORDER BY day, project`);
   const totalsQuery = db.prepare(`SELECT COALESCE(SUM(cost_usd), 0) AS costUsd, COALESCE(SUM(saved_usd), 0) AS savedUsd,
       COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(cache_hits), 0) AS cacheHits,
-      COALESCE(SUM(unpriced_requests), 0) AS unpricedRequests
+      COALESCE(SUM(unpriced_requests), 0) AS unpricedRequests, COALESCE(SUM(semantic_hits), 0) AS semanticHits,
+      COALESCE(SUM(semantic_saved_usd), 0) AS semanticSavedUsd
     FROM spend_daily WHERE day >= @from AND day <= @to AND (@project IS NULL OR project = @project)`);
 
   const top = (groupBy: SpendGroupBy, from: string, to: string, project: string | undefined): SpendRow[] =>

@@ -53,8 +53,14 @@ function OverviewBody({ overview }: { overview: Overview }) {
       <div className="kpis">
         <Kpi label="Spent today" value={formatUsd(today.costUsd)} sub={`${formatCount(today.requests)} requests`} />
         <Kpi label={`Spent, ${overview.days.length} d`} value={formatUsd(totals.costUsd)} sub={`${formatCount(totals.requests)} requests`} />
-        <Kpi label="Saved by the cache" value={formatUsd(totals.savedUsd)} sub={`today ${formatUsd(today.savedUsd)}`} tone="ok" />
-        <Kpi label="Hit rate" value={formatPercent(totals.requests ? totals.cacheHits / totals.requests : null, 1)} sub={`${formatCount(totals.cacheHits)} hits`} />
+        <Kpi
+          label="Saved by the cache" value={formatUsd(totals.savedUsd)} tone="ok"
+          sub={`today ${formatUsd(today.savedUsd)} · semantic ${formatUsd(totals.semanticSavedUsd)}`}
+        />
+        <Kpi
+          label="Hit rate" value={formatPercent(totals.requests ? totals.cacheHits / totals.requests : null, 1)}
+          sub={`${formatCount(totals.cacheHits)} ${totals.cacheHits === 1 ? 'hit' : 'hits'} · ${formatCount(totals.semanticHits)} semantic`}
+        />
         <Kpi
           label="Unpriced"
           value={formatCount(totals.unpricedRequests)}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Overview } from '../../../../shared/api/dashboard';
 import { toHitRateSeries, toProjectSeries } from './overview-slice';
 
-const zero = { costUsd: 0, savedUsd: 0, requests: 0, cacheHits: 0, unpricedRequests: 0 };
+const zero = { costUsd: 0, savedUsd: 0, requests: 0, cacheHits: 0, unpricedRequests: 0, semanticHits: 0, semanticSavedUsd: 0 };
 const overview: Overview = {
   from: '2026-12-01', to: '2026-12-03', days: ['2026-12-01', '2026-12-02', '2026-12-03'],
   series: [
