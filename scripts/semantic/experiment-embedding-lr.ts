@@ -140,16 +140,29 @@ function stats(idx: number[], prob: Map<number, number>, t: number, keep: (d: st
 }
 // the trainer's rule for "balanced": the lowest threshold at which the training folds' pooled precision reaches 0.96
 // and PAWS's false-hit rate stays at or under 0.8 %; then the held-out split at that threshold
-for (const useLR of [false, true]) {
-  const oof = firstDeal.get(useLR)!;
-  let t = 0.5;
+function atBalanced(label: string, oof: Map<number, number>, held: Map<number, number>) {
+  let t = 0;
   for (; t < 0.9995; t += 0.0005) {
     if (stats(trainIdx, oof, t, (d) => POOLED.has(d)).precision >= 0.96 && stats(trainIdx, oof, t, (d) => d === 'paws').falseHitRate <= 0.008) break;
   }
-  const held = gbdtHeld(useLR);
   const pooled = stats(testIdx, held, t, (d) => POOLED.has(d));
   const f = (x: number) => x.toFixed(3);
-  console.log(`${useLR ? 'GBDT+LR' : 'GBDT'} held at the balanced threshold ${f(t)}: pooled P ${f(pooled.precision)} HR ${f(pooled.hitRate)}, ` +
+  console.log(`${label} held at the balanced threshold ${f(t)}: pooled P ${f(pooled.precision)} HR ${f(pooled.hitRate)}, ` +
     `PAWS FHR ${f(stats(testIdx, held, t, (d) => d === 'paws').falseHitRate)}, GPTCache HR ${f(stats(testIdx, held, t, (d) => d === 'gptcache').hitRate)}`);
-  curve(`${useLR ? 'GBDT+LR' : 'GBDT'} held`, testIdx, held);
+}
+const heldOf = new Map([false, true].map((useLR) => [useLR, gbdtHeld(useLR)] as const));
+for (const useLR of [false, true]) {
+  atBalanced(useLR ? 'GBDT+LR' : 'GBDT', firstDeal.get(useLR)!, heldOf.get(useLR)!);
+  curve(`${useLR ? 'GBDT+LR' : 'GBDT'} held`, testIdx, heldOf.get(useLR)!);
+}
+// the regression's probability combined with the trees' instead of fed to them: a product, or a gate before them
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+const combos: Array<[string, (g: number, lr: number) => number]> = [
+  ['trees × p(lr)^0.5', (g, lr) => g * sigmoid(lr) ** 0.5], ['trees × p(lr)', (g, lr) => g * sigmoid(lr)],
+  ['mean of both', (g, lr) => (g + sigmoid(lr)) / 2],
+  ...[0.35, 0.5, 0.65, 0.8].map((c): [string, (g: number, lr: number) => number] => [`trees if p(lr) >= ${c}`, (g, lr) => (sigmoid(lr) >= c ? g : 0)]),
+];
+for (const [label, combine] of combos) {
+  const of = (m: Map<number, number>) => new Map([...m].map(([i, g]) => [i, combine(g, lrOf(i))]));
+  atBalanced(label, of(firstDeal.get(false)!), of(heldOf.get(false)!));
 }
