@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { Project } from '../../shared/api/dto';
+import type { Project, SemanticStatus } from '../../shared/api/dto';
 import { formatUsd } from '../../shared/cost';
 import { HEADERS } from '../../shared/headers';
 import { openDashboard, screenshot, useDashboard, type Dashboard } from './dashboard';
@@ -29,6 +29,11 @@ it('the project editor sets the LLM judge, and the trace detail shows what it sa
   await d.page.keyboard.press('g');
   await d.page.keyboard.press('p');
   await d.page.locator(`tr[data-project="${PROJECT}"]`).click();
+  // each strictness says what the verifier measured for it on held-out pairs
+  const balanced = (await d.t.admin<SemanticStatus>('/admin/v1/semantic')).body.verifier.heldOut!.balanced!.pooled!;
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  await expect.poll(() => d.page.getByLabel('Strictness').locator('option[value="balanced"]').textContent())
+    .toBe(`balanced · ${pct(balanced.precision)} precise, ${pct(balanced.hitRate)} hit rate`);
   await saveJudge('gpt-4o-mini');
   expect((await d.t.admin<Project>(`/admin/v1/projects/${PROJECT}`)).body.semantic.judge).toEqual({ model: 'gpt-4o-mini' });
   await screenshot(d.page, 'e2e-judge-editor');

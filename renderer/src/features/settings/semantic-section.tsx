@@ -1,26 +1,13 @@
-import { useEffect, useState } from 'react';
 import type { SemanticScore, SemanticStatus, SemanticStrictness } from '../../../../shared/api/dto';
-import { getAdminClient } from '../../lib/admin-client';
-import { describeError } from '../../lib/describe-error';
 import { formatCount, formatPercent } from '../../lib/format';
+import { useSemanticStatus } from '../../lib/use-semantic-status';
 
 const REFRESH_MS = 5_000;
 const LEVELS: SemanticStrictness[] = ['strict', 'balanced', 'loose'];
 
 /** The semantic cache as the gateway runs it: its embedder, its vector index, and what the verifier was measured at. */
 export function SemanticSection() {
-  const [status, setStatus] = useState<SemanticStatus | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const controller = new AbortController();
-    const load = () => getAdminClient().getSemanticStatus(controller.signal).then(
-      (s) => { setStatus(s); setError(null); },
-      (e: unknown) => { if (!controller.signal.aborted) setError(describeError(e)); },
-    );
-    void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => { clearInterval(timer); controller.abort(); };
-  }, []);
+  const { status, error } = useSemanticStatus(REFRESH_MS);
   const index = status?.index;
   return (
     <section className="card" aria-label="Semantic cache">

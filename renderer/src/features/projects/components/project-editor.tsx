@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import type { BudgetMode, CachePolicy, Project, SemanticStrictness } from '../../../../../shared/api/dto';
+import type { BudgetMode, CachePolicy, Project, SemanticStatus, SemanticStrictness } from '../../../../../shared/api/dto';
 import { formatUsd } from '../../../../../shared/cost';
 import { CopySnippet } from '../../../components/copy-snippet';
 import { describeError } from '../../../lib/describe-error';
-import { toProjectBaseUrl } from '../../../lib/format';
+import { formatPercent, toProjectBaseUrl } from '../../../lib/format';
+import { useSemanticStatus } from '../../../lib/use-semantic-status';
 import { useAppStore } from '../../../store';
 import { connectionSelectors } from '../../../store/connection-slice';
 import { saveProject } from '../project-actions';
@@ -18,6 +19,16 @@ const MODES: Array<[BudgetMode, string]> = [
   ['downgrade', 'downgrade: route to a cheaper model'],
   ['alert', 'alert: notify, let requests through'],
 ];
+const STRICTNESS: Array<[SemanticStrictness, string]> = [
+  ['strict', 'strict (near-identical)'],
+  ['balanced', 'balanced'],
+  ['loose', 'loose (more hits, more risk)'],
+];
+/** the verifier's held-out numbers for a level, so the choice is made knowing them */
+function describeLevel(status: SemanticStatus | null, level: SemanticStrictness): string {
+  const pooled = status?.verifier.heldOut?.[level]?.pooled;
+  return pooled ? ` · ${formatPercent(pooled.precision, 1)} precise, ${formatPercent(pooled.hitRate, 1)} hit rate` : '';
+}
 const POLICIES: Array<[CachePolicy, string]> = [
   ['deterministic', 'deterministic (temperature 0 or seed)'],
   ['always', 'always'],
@@ -28,6 +39,7 @@ export function ProjectEditor({ project, onClose }: { project: Project; onClose(
   const health = useAppStore(connectionSelectors.health);
   const showToast = useAppStore((s) => s.showToast);
   const [form, setForm] = useState(() => toProjectForm(project));
+  const semantic = useSemanticStatus();
   const [error, setError] = useState<string | null>(null);
   const [isSaving, setSaving] = useState(false);
   const set = <K extends keyof ProjectForm>(key: K, value: ProjectForm[K]): void => setForm((f) => ({ ...f, [key]: value }));
@@ -127,9 +139,7 @@ export function ProjectEditor({ project, onClose }: { project: Project; onClose(
               <>
                 <label htmlFor="f-strict">Strictness</label>
                 <select id="f-strict" className="input" value={form.strictness} onChange={(e) => set('strictness', e.target.value as SemanticStrictness)}>
-                  <option value="strict">strict (near-identical prompts)</option>
-                  <option value="balanced">balanced</option>
-                  <option value="loose">loose (more hits, more risk)</option>
+                  {STRICTNESS.map(([level, text]) => <option key={level} value={level}>{text}{describeLevel(semantic.status, level)}</option>)}
                 </select>
                 <label htmlFor="f-embedder">Embedder</label>
                 <input id="f-embedder" className="input mono" placeholder="auto" value={form.embedder} onChange={(e) => set('embedder', e.target.value)} />
