@@ -80,7 +80,7 @@ const bodyOf = (text: string) => ({ model: 'bench-model', messages: [{ role: 'us
   const withoutVectorsS = (performance.now() - s) / 1000;
   console.log(JSON.stringify({ label: 'reading the stored rows from SQLite (event loop)', rows, all, atOnceS: round(atOnceS),
     pagedS: round(pagedS), longestPageMs: round(longestPageMs), pagedWithoutVectorsS: round(withoutVectorsS) }));
-  store.close();
+  await store.close();
 }
 
 /** one gateway run: opens the store and the semantic cache, times the first lookup and Q more */
@@ -113,7 +113,7 @@ async function run(label: string, waitForGraph: boolean) {
   await semantic.close();
   const closeS = (performance.now() - s) / 1000;
   events.close();
-  store.close();
+  await store.close();
   console.log(JSON.stringify({ label, entries: N, firstLookupS: round(firstLookupS), indexAtFirstLookup: atFirst, graphWaitS: round(graphWaitS),
     lookupP50Ms: round(pct(times, 0.5)), lookupP95Ms: round(pct(times, 0.95)), closeS: round(closeS) }));
 }

@@ -102,7 +102,7 @@ for (const [i, p] of pairs.entries()) {
 const seconds = (performance.now() - started) / 1000;
 await semantic.close();
 events.close();
-store.close();
+await store.close();
 rmSync(dataDir, { recursive: true, force: true });
 
 const falseHits = hitsOnDifferent + wrongEntry;
