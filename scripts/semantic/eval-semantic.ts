@@ -8,6 +8,9 @@
 //   --held-out  only the pairs of the verifier's held-out split (the numbers that were not trained on)
 //   --judge-band B  also count the misses an LLM judge with this band would be asked about (no judge is called):
 //               borderline pairs by label, and the recall a judge that is always right would reach
+//   --judge-model M  with --judge-band: ask that model, as the gateway would, about each of those misses, and print
+//               the precision and recall with its verdicts. It is called at --judge-url (default $OPENAI_BASE_URL, else
+//               https://api.openai.com/v1; a running Tollgate works too) with $OPENAI_API_KEY
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +21,7 @@ import { buildCacheKey } from '../../electron/gateway/cache/cache-key';
 import { createExactCache } from '../../electron/gateway/cache/exact-cache';
 import { createLogger } from '../../electron/gateway/log';
 import { createProviderSettings } from '../../electron/gateway/providers/provider-settings';
+import { buildJudgeBody, readJudgeAnswer } from '../../electron/gateway/semantic/llm-judge';
 import { createSemanticCache } from '../../electron/gateway/semantic/semantic-cache';
 import { STRICTNESS_LEVELS } from '../../electron/gateway/semantic/verifier';
 import { openStore } from '../../electron/gateway/store/db';
@@ -30,12 +34,15 @@ const { values: args } = parseArgs({ options: {
   pairs: { type: 'string', multiple: true }, strictness: { type: 'string', default: 'balanced' },
   embedder: { type: 'string', default: 'auto' }, shared: { type: 'boolean', default: false },
   'held-out': { type: 'boolean', default: false }, limit: { type: 'string' }, 'judge-band': { type: 'string' },
-  show: { type: 'boolean', default: false },
+  show: { type: 'boolean', default: false }, 'judge-model': { type: 'string' }, 'judge-url': { type: 'string' },
 } });
 const judgeBand = args['judge-band'] === undefined ? null : Number(args['judge-band']);
 if (judgeBand !== null && !(judgeBand > 0 && judgeBand <= 0.5)) throw new Error('--judge-band must be a number above 0 and at most 0.5');
+const judgeModel = args['judge-model'] ?? null;
+if (judgeModel !== null && judgeBand === null) throw new Error('--judge-model needs --judge-band: the judge is only asked about misses within it');
+const judgeUrl = (args['judge-url'] ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
 if (!args.pairs?.length) {
-  console.error('usage: npm run eval:semantic -- --pairs FILE.jsonl [--pairs MORE.jsonl] [--strictness strict|balanced|loose] [--embedder auto|use-lite|transformers:<model>|provider:<model>] [--shared] [--held-out] [--show] [--judge-band 0.05]');
+  console.error('usage: npm run eval:semantic -- --pairs FILE.jsonl [--pairs MORE.jsonl] [--strictness strict|balanced|loose] [--embedder auto|use-lite|transformers:<model>|provider:<model>] [--shared] [--held-out] [--show] [--judge-band 0.15 [--judge-model gpt-4o-mini] [--judge-url URL]]');
   process.exit(2);
 }
 if (!STRICTNESS_LEVELS.includes(args.strictness as SemanticStrictness)) throw new Error('--strictness must be strict, balanced or loose');
@@ -79,6 +86,22 @@ for (const [i, p] of pairs.entries()) {
 let tp = 0; let hitsOnDifferent = 0; let wrongEntry = 0; let positives = 0; let negatives = 0;
 /** misses a judge would have been asked about, by label (its own `a` only) */
 let borderlineSame = 0; let borderlineDifferent = 0;
+/** with --judge-model: its verdicts on those misses */
+const verdicts = { yes: 0, no: 0, failed: 0, yesSame: 0, yesDifferent: 0 };
+/** the judge's request as the gateway sends it; an error or an answer that is not YES or NO counts as failed (a miss) */
+async function askJudge(model: string, cachedPrompt: string, newPrompt: string): Promise<'yes' | 'no' | null> {
+  try {
+    const key = process.env.OPENAI_API_KEY;
+    const res = await fetch(`${judgeUrl}/chat/completions`, {
+      method: 'POST', signal: AbortSignal.timeout(30_000),
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify(buildJudgeBody(model, cachedPrompt, newPrompt)),
+    });
+    return res.ok ? readJudgeAnswer(await res.json() as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
 for (const [i, p] of pairs.entries()) {
   if (p.same) positives++; else negatives++;
   const namespace = namespaceOf(i);
@@ -86,13 +109,21 @@ for (const [i, p] of pairs.entries()) {
   // an identical prompt is the exact layer's hit, which answers before the semantic layer is asked
   const exact = exactCache.get(buildCacheKey(namespace, 'chat.completions', body));
   const r = exact ? null : await semantic.lookup({ project, settings, namespace, endpoint: 'chat.completions', body });
+  let judged = '';
   if (r && !r.hit && r.borderline?.match.prompt === p.a) {
     if (p.same) borderlineSame++; else borderlineDifferent++;
+    if (judgeModel !== null) {
+      const verdict = await askJudge(judgeModel, p.a, p.b);
+      judged = `; judge: ${verdict ?? 'failed'}`;
+      if (verdict === null) verdicts.failed++;
+      else verdicts[verdict]++;
+      if (verdict === 'yes') { if (p.same) verdicts.yesSame++; else verdicts.yesDifferent++; }
+    }
   }
   const matched = exact ? exact.prompt : r?.hit ? r.match.prompt : null;
   if (args.show) {
     const why = exact ? 'exact' : r?.hit ? `similarity ${r.match.similarity.toFixed(3)}, verifier ${r.match.probability.toFixed(3)} ≥ ${r.match.threshold}` : r?.reason;
-    console.log(`${matched === null ? 'miss' : 'HIT '} ${p.same ? 'same' : 'diff'}  ${JSON.stringify(p.a)} → ${JSON.stringify(p.b)}  (${why})`);
+    console.log(`${matched === null ? 'miss' : 'HIT '} ${p.same ? 'same' : 'diff'}  ${JSON.stringify(p.a)} → ${JSON.stringify(p.b)}  (${why}${judged})`);
   }
   if (matched === null) continue;
   if (!p.same) hitsOnDifferent++;
@@ -119,6 +150,16 @@ const result = {
       band: judgeBand, borderlineSame, borderlineDifferent,
       askedPerLookup: round((borderlineSame + borderlineDifferent) / pairs.length),
       recallIfAlwaysRight: round(positives ? (tp + borderlineSame) / positives : 0),
+      ...(judgeModel === null ? {} : (() => {
+        const judgedTp = tp + verdicts.yesSame;
+        const judgedFalse = falseHits + verdicts.yesDifferent;
+        return {
+          model: judgeModel, asked: verdicts.yes + verdicts.no + verdicts.failed, ...verdicts,
+          precisionWithJudge: round(judgedTp + judgedFalse ? judgedTp / (judgedTp + judgedFalse) : 1),
+          recallWithJudge: round(positives ? judgedTp / positives : 0),
+          falseHitRateWithJudge: round(negatives ? (hitsOnDifferent + verdicts.yesDifferent) / negatives : 0),
+        };
+      })()),
     },
   }),
 };
