@@ -111,6 +111,11 @@ describe('admin API', () => {
     expect((await traces('?status=4xx')).items.map((x) => x.status)).toEqual([400]);
     expect((await traces('?status=5xx')).items).toEqual([]);
     expect((await ids('?status=ok')).length).toBe(4);
+    // a filter value that names a property of Object.prototype is an unknown value like any other: ignored
+    expect((await traces('?status=valueOf')).items.length).toBe((await traces('')).items.length);
+    const exported = await t.admin<string>('/admin/v1/traces/export?status=valueOf&format=jsonl');
+    expect(exported.status).toBe(200);
+    expect(exported.body.trim().split('\n')).toHaveLength((await traces('')).items.length);
     expect(await ids('?cache=hit-exact')).toEqual([hit.traceId]);
     expect(await ids('?cache=hit-semantic')).toEqual([]);
     expect(await ids('?q=BETA')).toHaveLength(2); // project, case-insensitive
@@ -262,6 +267,7 @@ describe('admin API', () => {
     });
     expect(byHits.map((e) => [e.prompt, e.hits])).toEqual([['What is a banana?', 2], ['What is a cherry?', 1], ['Write about rockets', 0]]);
     expect(byHits[0]!.savedUsd).toBeGreaterThan(0);
+    expect((await entries('?sort=toString')).map((e) => e.prompt)).toEqual((await entries('?sort=age')).map((e) => e.prompt));
     const firstPage = (await t.admin<Page<CacheEntry>>('/admin/v1/cache/entries?limit=2')).body;
     const rest = (await t.admin<Page<CacheEntry>>(`/admin/v1/cache/entries?limit=2&cursor=${firstPage.nextCursor}`)).body;
     expect([firstPage.items.length, rest.items.length, rest.nextCursor]).toEqual([2, 1, null]);

@@ -174,6 +174,7 @@ describe('extended thinking', () => {
   it('refuses, in OpenAI\'s shape and naming the parameter, what Anthropic refuses with thinking on', () => {
     const refused: Array<[Json, string]> = [
       [{ reasoning_effort: 'extreme' }, 'reasoning_effort'],
+      [{ reasoning_effort: 'constructor' }, 'reasoning_effort'], // a name Object.prototype has, not a level
       [{ reasoning_effort: 'low', max_tokens: 1000 }, 'max_tokens'],
       [{ reasoning_effort: 'low', temperature: 0 }, 'temperature'],
       [{ reasoning_effort: 'low', top_k: 5 }, 'top_k'],

@@ -23,7 +23,8 @@ export function toThinking(body: Json, maxTokens: number, forcedTool: boolean): 
     }
     budget = t.budget_tokens;
   } else if (body.reasoning_effort !== undefined && body.reasoning_effort !== null) {
-    budget = typeof body.reasoning_effort === 'string' ? BUDGETS[body.reasoning_effort] ?? null : null;
+    const effort = body.reasoning_effort;
+    budget = typeof effort === 'string' && Object.hasOwn(BUDGETS, effort) ? BUDGETS[effort]! : null;
     if (budget === null) throw badRequest('reasoning_effort must be "minimal", "low", "medium" or "high".', 'reasoning_effort');
   }
   if (budget === null) return null;

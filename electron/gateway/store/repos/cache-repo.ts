@@ -100,7 +100,7 @@ export function createCacheRepo(db: Database.Database) {
       const limit = Math.min(Math.max(Math.floor(q.limit ?? 100), 1), 1000);
       if (q.cursor && !/^\d{1,12}$/.test(q.cursor)) throw badRequest('cursor must be the nextCursor of a previous page.', 'cursor');
       const offset = q.cursor ? Number(q.cursor) : 0;
-      const order = SORT[q.sort ?? 'age'] ?? SORT.age;
+      const order = q.sort && Object.hasOwn(SORT, q.sort) ? SORT[q.sort] : SORT.age;
       const rows = db.prepare(`SELECT * FROM cache_entries ${sql} ORDER BY ${order} LIMIT ${limit + 1} OFFSET ${offset}`)
         .all(args) as Row[];
       const more = rows.length > limit;

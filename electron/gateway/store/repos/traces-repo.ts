@@ -96,7 +96,8 @@ export function createTracesRepo(db: Database.Database) {
       if (q.cache === 'hit-exact') where.push("cache = 'hit' AND (cache_layer IS NULL OR cache_layer <> 'semantic')");
       else if (q.cache === 'hit-semantic') where.push("cache = 'hit' AND cache_layer = 'semantic'");
       else if (q.cache) { where.push('cache = @cache'); args.cache = q.cache; }
-      const statusClause = q.status ? STATUS_CLAUSES[q.status] : undefined;
+      // own keys only: ?status=valueOf must not find Object.prototype's
+      const statusClause = q.status && Object.hasOwn(STATUS_CLAUSES, q.status) ? STATUS_CLAUSES[q.status] : undefined;
       if (statusClause) where.push(statusClause);
       else if (q.status && /^\d{3}$/.test(q.status)) { where.push('status = @status'); args.status = Number(q.status); }
       // the same fields the dashboard's own filter searches, so a server search finds what the table would show
