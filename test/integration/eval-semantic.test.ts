@@ -5,7 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { startMockUpstream } from '../support/mock-upstream';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const run = promisify(execFile);
+const runRaw = promisify(execFile);
+/** runs the script; a failure says what the script printed to stderr */
+async function run(...args: Parameters<typeof runRaw>): Promise<{ stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await runRaw(...args);
+    return { stdout: String(stdout), stderr: String(stderr) };
+  } catch (err) {
+    const e = err as Error & { stderr?: string; code?: number };
+    throw new Error(`${e.message}(exit ${e.code})\n${e.stderr ?? ''}`);
+  }
+}
 
 describe('npm run eval:semantic', () => {
   it('caches each a, looks up each b through the gateway code, and prints the numbers as one JSON line', { timeout: 120_000 }, async () => {
@@ -50,7 +60,7 @@ describe('npm run eval:semantic', () => {
   });
 
   it('explains its usage when --pairs is missing', async () => {
-    const err = await run(process.execPath, ['--import', 'tsx', 'scripts/semantic/eval-semantic.ts'], { cwd: ROOT }).then(() => null, (e: { code: number; stderr: string }) => e);
+    const err = await runRaw(process.execPath, ['--import', 'tsx', 'scripts/semantic/eval-semantic.ts'], { cwd: ROOT }).then(() => null, (e: { code: number; stderr: string }) => e);
     expect(err?.code).toBe(2);
     expect(err?.stderr).toMatch(/usage: npm run eval:semantic -- --pairs FILE\.jsonl/);
   });

@@ -1,7 +1,10 @@
 import Database from 'better-sqlite3';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openStore, type Store } from './db';
 
@@ -132,5 +135,11 @@ describe('store group commit', () => {
     await store.close();
     expect(store.checkpointer()).toBe('stopped');
     expect(existsSync(join(dir, 'tollgate.db-wal'))).toBe(false);
+  });
+
+  it('a script awaiting close() at top level ends once the checkpoint worker is gone (exit 0, not 13)', { timeout: 60_000 }, async () => {
+    const script = fileURLToPath(new URL('../../../test/support/close-at-top-level.ts', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script]);
+    expect(stdout.trim().split('\n')).toEqual(['checkpointer running', 'closed']);
   });
 });

@@ -38,9 +38,12 @@ export function startWalCheckpointer(file: string, nativeBinding: string | undef
     stop(): Promise<void> {
       if (!alive) return Promise.resolve();
       return new Promise<void>((resolve) => {
-        const done = () => { clearTimeout(timer); resolve(); };
+        // a hung worker must not keep the process alive after the wait ends
+        const done = () => { clearTimeout(timer); worker.unref(); resolve(); };
+        // both keep the process alive until the worker is gone: a caller awaiting this at top level (a script)
+        // would otherwise see Node exit with 13, an unsettled await, once nothing else is left on the event loop
         const timer = setTimeout(done, 10_000);
-        timer.unref();
+        worker.ref();
         worker.once('exit', done);
         worker.postMessage('stop');
       });
