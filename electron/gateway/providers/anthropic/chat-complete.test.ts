@@ -252,6 +252,7 @@ describe('answer translation', () => {
     expect(['end_turn', 'stop_sequence', 'max_tokens', 'tool_use', 'refusal', 'pause_turn', 'model_context_window_exceeded'].map(toFinishReason))
       .toEqual(['stop', 'stop', 'length', 'tool_calls', 'content_filter', 'stop', 'length']);
     expect(toFinishReason(null)).toBeNull();
+    expect(toFinishReason('toString')).toBe('stop');
   });
 
   it('usage: prompt tokens are input plus both cache buckets, cached tokens are the reads', () => {

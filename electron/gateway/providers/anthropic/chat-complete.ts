@@ -130,7 +130,7 @@ const FINISH_REASONS: Record<string, string> = {
 /** Anthropic's stop_reason → OpenAI's finish_reason. */
 export function toFinishReason(stopReason: unknown): string | null {
   if (typeof stopReason !== 'string') return null;
-  return FINISH_REASONS[stopReason] ?? 'stop';
+  return Object.hasOwn(FINISH_REASONS, stopReason) ? FINISH_REASONS[stopReason]! : 'stop';
 }
 
 function count(v: unknown): number {

@@ -12,6 +12,7 @@ describe('Anthropic errors', () => {
     expect(readAnthropicErrorCode(429, body('rate_limit_error', 'slow down'))).toBe('rate_limit_exceeded');
     expect(readAnthropicErrorCode(400, body('invalid_request_error', 'prompt is too long: 210000 tokens > 200000 maximum'))).toBe('context_length_exceeded');
     expect(readAnthropicErrorCode(400, body('something_new', 'x'))).toBe('upstream_error');
+    expect(readAnthropicErrorCode(400, body('constructor', 'x'))).toBe('upstream_error');
   });
 
   it('keeps a body that is not Anthropic-shaped as text, and never echoes a key', () => {

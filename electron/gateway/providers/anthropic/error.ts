@@ -17,7 +17,7 @@ const CODES: Record<string, string> = {
 
 function toCode(type: string, message: string): string {
   if (/prompt is too long|context window/i.test(message)) return 'context_length_exceeded';
-  return CODES[type] ?? 'upstream_error';
+  return Object.hasOwn(CODES, type) ? CODES[type]! : 'upstream_error';
 }
 
 /** The OpenAI error fields for an Anthropic `error` object (the body's or a stream event's). */
