@@ -9,11 +9,13 @@ import { migrate } from '../migrate';
 import { createSpendRepo, toLocalDay } from './spend-repo';
 import { createTracesRepo } from './traces-repo';
 
-let dir: string;
-let store: Store;
-afterEach(() => {
-  void store?.close();
+let dir: string | null = null;
+let store: Store | null = null;
+afterEach(async () => {
+  await store?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
+  store = null;
+  dir = null;
 });
 
 const trace = (over: Partial<Trace>): Trace => ({
@@ -78,4 +80,5 @@ it('fills the semantic columns of rows written before them from the traces still
   const after = createSpendRepo(db);
   expect(after.query('user', {}).map((r) => [r.key, r.cacheHits, r.semanticHits, r.semanticSavedUsd])).toEqual([['', 1, 1, 2], ['ann', 3, 2, 0.75]]);
   expect(after.query('day', {}).map((r) => r.key)).toEqual(['2026-12-03']);
+  db.close();
 });
